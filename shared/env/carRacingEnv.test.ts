@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasReferenceData, readJson, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
+import { readJson, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
 import { readEpisode } from '../../test/support/referenceEpisodes.ts';
 import type { ObservationScene } from '../render/observationScene.ts';
 import { createTrackRng } from '../sim/rng/uniformSource.ts';
@@ -32,7 +32,7 @@ const RECORDED_RUNS: { name: string; tolerance: number; wheelTileMismatches: num
   { name: 'lap_seed_01', tolerance: 1e-3, wheelTileMismatches: 6 },
 ];
 
-describe.skipIf(!hasReferenceData())('CarRacing-v3 env against recorded Gymnasium episodes', () => {
+describe('CarRacing-v3 env against recorded Gymnasium episodes', () => {
   for (const { name, tolerance, wheelTileMismatches } of RECORDED_RUNS) {
     it(`replays ${name}: identical rewards, hull within ${tolerance}`, () => {
       const ep = readEpisode(name);
@@ -144,7 +144,7 @@ function recordingRenderer(scenes: ObservationScene[]): ObservationRenderer {
   };
 }
 
-describe.skipIf(!hasReferenceData())('CarRacing-v3 env against the spec rollouts', () => {
+describe('CarRacing-v3 env against the spec rollouts', () => {
   for (const { file, tolerance } of SPEC_ROLLOUTS) {
     it(`replays ${file}: rewards, gas ramp, tile counts and the renderer's inputs`, () => {
       const d = readJson<SpecRollout>(resolve(SPEC_REFERENCE_DIR, `${file}.json`));
@@ -191,7 +191,7 @@ interface V0Rollout {
   steps: { k: number; action: number[]; reward: number; done: boolean; hull: number[] }[];
 }
 
-describe.skipIf(!hasReferenceData())('CarRacing-v0 style against the gym 0.21 rollout', () => {
+describe('CarRacing-v0 style against the gym 0.21 rollout', () => {
   it('replays rollout_v0_seed0 (start heading near −π/2: the unrotated-wheel quirk at its largest)', () => {
     // Measured max hull position error over the 120 steps: 6.5e-5.
     const d = readJson<V0Rollout>(resolve(SPEC_REFERENCE_DIR, 'rollout_v0_seed0.json'));

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { World } from 'planck';
 import { describe, expect, it } from 'vitest';
-import { hasReferenceData, readJson, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
+import { readJson, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
 import { Car } from './carDynamics.ts';
 import { TICK_SECONDS } from './constants.ts';
 import { createPhysicsWorld, stepPhysicsWorld } from './physicsWorld.ts';
@@ -38,7 +38,7 @@ const TOL = {
   omega: 2.5e-3,
 };
 
-describe.skipIf(!hasReferenceData())('Car against car_only_grass.json (Box2D 2.3 float32 reference)', () => {
+describe('Car against car_only_grass.json (Box2D 2.3 float32 reference)', () => {
   const ref = readJson<{ steps: CarOnlyStep[] }>(resolve(SPEC_REFERENCE_DIR, 'car_only_grass.json'));
 
   it('follows the reference for 300 steps: poses, omegas, joint angles, gas and sleep', () => {

