@@ -1,0 +1,96 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { ServerConfig } from './config.ts';
+import { agentDriverRegistry, type AgentDriverRegistry } from './drivers/agentDriver.ts';
+import { createHttpApp } from './http/httpApp.ts';
+import { Lobby } from './lobby/lobby.ts';
+import type { Logger } from './log.ts';
+import { systemClock, systemScheduler, type Clock, type Scheduler } from './race/clock.ts';
+import { InProcessRaceHostFactory } from './race/inProcessRaceHostFactory.ts';
+import type { RaceHostFactory } from './race/raceSpec.ts';
+import { WorkerPool } from './race/workerPool.ts';
+import type { ResultsSink } from './rooms/resultsSink.ts';
+import { InMemoryResultsSink } from './store/inMemoryResultsSink.ts';
+import { attachRaceSockets } from './transport/raceSockets.ts';
+import { SocketRaceBroadcaster, type ArenaIo } from './transport/socketRaceBroadcaster.ts';
+
+/** Largest socket.io message accepted; a client sending more is disconnected. */
+export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
+
+export interface ArenaDeps {
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  readonly resultsSink?: ResultsSink;
+  readonly hosts?: RaceHostFactory;
+  readonly agents?: AgentDriverRegistry;
+  /** Race defaults tests shorten. [default: 3000 ms countdown, 1000 ticks per lap] */
+  readonly raceDefaults?: { readonly countdownMs?: number; readonly timeLimitTicksPerLap?: number };
+}
+
+export interface Arena {
+  readonly http: HttpServer;
+  readonly io: ArenaIo;
+  readonly lobby: Lobby;
+  readonly hosts: RaceHostFactory;
+  readonly resultsSink: ResultsSink;
+  /** The port it listens on (the real one when configured with 0). */
+  readonly port: number;
+  /** Stops taking races, aborts running ones (results stored), closes sockets and workers. */
+  close(): Promise<void>;
+}
+
+/** Wires the whole server together and starts listening. */
+export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise<Arena> {
+  const clock = deps.clock ?? systemClock;
+  const scheduler = deps.scheduler ?? systemScheduler;
+  const resultsSink = deps.resultsSink ?? new InMemoryResultsSink();
+  const hosts =
+    deps.hosts ?? (config.raceWorkers === 0 ? new InProcessRaceHostFactory(clock, scheduler) : new WorkerPool(config.raceWorkers));
+  const broadcaster = new SocketRaceBroadcaster();
+  const lobby = new Lobby({
+    clock,
+    scheduler,
+    hosts,
+    broadcaster,
+    resultsSink,
+    agents: deps.agents ?? agentDriverRegistry,
+    log: deps.log,
+    lobbyWaitMs: config.lobbyWaitMs,
+    disconnectGraceMs: config.disconnectGraceMs,
+    resultsLingerMs: config.resultsLingerMs,
+    ...deps.raceDefaults,
+  });
+  const app = createHttpApp({ lobby, log: deps.log, clientDistDir: config.clientDistDir });
+  const http = createServer(app);
+  const io: ArenaIo = new Server(http, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    cors: { origin: true },
+  });
+  broadcaster.attach(io);
+  attachRaceSockets(io, lobby, clock, deps.log);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  deps.log.info({ port }, 'arena listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    http,
+    io,
+    lobby,
+    hosts,
+    resultsSink,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        await lobby.shutdown();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await hosts.close();
+      })()),
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * Server settings from environment variables, parsed once here (the only file that reads
+ * `process.env`). Every field states its default.
+ */
+const envSchema = z.object({
+  /** [default: 3000] */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** [default: 'info'] */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Race workers; 0 runs races on the main thread. [default: os.availableParallelism(), capped to it] */
+  RACE_WORKERS: z.coerce.number().int().min(0).optional(),
+  /** How long a disconnected driver keeps the car, in ms. [default: 10000] */
+  DISCONNECT_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** How long a room waits for humans before its countdown, in ms. [default: 15000] */
+  LOBBY_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
+  /** How long a finished room keeps its results before it closes, in ms. [default: 60000] */
+  RESULTS_LINGER_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Built client to serve. [default: client/dist] */
+  CLIENT_DIST_DIR: z.string().default('client/dist'),
+});
+
+export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
+
+export interface ServerConfig {
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  readonly raceWorkers: number | undefined;
+  readonly disconnectGraceMs: number;
+  readonly lobbyWaitMs: number;
+  readonly resultsLingerMs: number;
+  readonly clientDistDir: string;
+}
+
+/** Parses the environment; throws an Error listing every bad variable. */
+export function parseServerConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid environment:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    raceWorkers: e.RACE_WORKERS,
+    disconnectGraceMs: e.DISCONNECT_GRACE_MS,
+    lobbyWaitMs: e.LOBBY_WAIT_MS,
+    resultsLingerMs: e.RESULTS_LINGER_MS,
+    clientDistDir: e.CLIENT_DIST_DIR,
+  };
+}

@@ -1,0 +1,17 @@
+import { BOT_TUNINGS, botCarViewOf, PurePursuitBot, type BotDifficulty } from '../../shared/bots/purePursuitBot.ts';
+import type { CarAction, RaceState } from '../../shared/sim/race.ts';
+import type { Driver } from './driver.ts';
+
+/** A built-in pure-pursuit bot; sees only its own hull's pose and velocity. */
+export class BotDriver implements Driver {
+  readonly kind = 'bot';
+  private bot: PurePursuitBot | null = null;
+
+  constructor(readonly difficulty: BotDifficulty) {}
+
+  act(race: RaceState, carIndex: number): CarAction {
+    this.bot ??= new PurePursuitBot(race.track.points, BOT_TUNINGS[this.difficulty]);
+    const [steer, gas, brake] = this.bot.act(botCarViewOf(race.sim.carState(carIndex)));
+    return { steer, gas, brake };
+  }
+}

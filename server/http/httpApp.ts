@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { z } from 'zod';
+import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
+import { createRaceSchema } from '../../shared/protocol/schemas.ts';
+import { ArenaError, InvalidPayloadError } from '../errors.ts';
+import type { Lobby } from '../lobby/lobby.ts';
+import type { Logger } from '../log.ts';
+
+/** Largest JSON body accepted; bigger ones get 413 before parsing. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+export interface HttpAppOptions {
+  readonly lobby: Lobby;
+  readonly log: Logger;
+  /** Built client to serve at /, when the folder exists. */
+  readonly clientDistDir?: string;
+}
+
+/** The express app: health, the race API, the built client, and the error edge. */
+export function createHttpApp({ lobby, log, clientDistDir }: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.get('/api/races', (_req, res) => {
+    res.json(lobby.list());
+  });
+
+  app.post('/api/races', (req, res) => {
+    const parsed = createRaceSchema.safeParse(req.body);
+    if (!parsed.success) throw new InvalidPayloadError(z.prettifyError(parsed.error));
+    const room = lobby.create(parsed.data);
+    res.status(201).json({ id: room.id });
+  });
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ ok: false, code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });
+  });
+
+  if (clientDistDir !== undefined) {
+    const dir = resolve(clientDistDir);
+    if (existsSync(dir)) {
+      app.use(express.static(dir));
+      app.get('/{*path}', (_req, res) => res.sendFile(resolve(dir, 'index.html')));
+    }
+  }
+
+  app.use(errorHandler(log));
+  return app;
+}
+
+/** Translates errors once: ArenaError → its status and code; body-parser errors → 400/413; others → 500. */
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    if (err instanceof ArenaError) {
+      res.status(err.status).json({ ok: false, code: err.code, message: err.message });
+      return;
+    }
+    const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
+    if (status === 413) {
+      res.status(413).json({ ok: false, code: ErrorCode.INVALID_PAYLOAD, message: `body over ${MAX_JSON_BODY_BYTES} bytes` });
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ ok: false, code: ErrorCode.INVALID_PAYLOAD, message: 'malformed request body' });
+      return;
+    }
+    log.error({ err }, 'request failed');
+    res.status(500).json({ ok: false, code: ErrorCode.INTERNAL, message: 'internal error' });
+  };
+}

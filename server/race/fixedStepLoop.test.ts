@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ManualTime } from './clock.ts';
+import { FixedStepLoop } from './fixedStepLoop.ts';
+
+describe('FixedStepLoop', () => {
+  it('runs exactly one step per 20 ms of clock time, however late the timers fire', () => {
+    const time = new ManualTime();
+    const loop = new FixedStepLoop({ clock: time, scheduler: time, step: () => true });
+    loop.start();
+    for (let i = 0; i < 100; i++) {
+      time.stall(7); // timers fire late by an irregular amount
+      time.advance(13 + (i % 3));
+    }
+    expect(loop.steps).toBe(Math.floor(time.nowMs() / 20));
+    expect(loop.droppedSteps).toBe(0);
+  });
+
+  it('catches up at most 5 steps after a stall and drops the rest of the backlog', () => {
+    const time = new ManualTime();
+    const loop = new FixedStepLoop({ clock: time, scheduler: time, step: () => true });
+    loop.start();
+    time.advance(100);
+    expect(loop.steps).toBe(5);
+    time.stall(1000);
+    time.advance(0); // the overdue timer fires once
+    expect(loop.steps).toBe(10);
+    expect(loop.droppedSteps).toBe(45);
+    time.advance(200);
+    expect(loop.steps).toBe(20);
+  });
+
+  it('stops when the step says so and leaves no timer behind', () => {
+    const time = new ManualTime();
+    let n = 0;
+    const loop = new FixedStepLoop({ clock: time, scheduler: time, step: () => ++n < 3 });
+    loop.start();
+    time.advance(1000);
+    expect(n).toBe(3);
+    expect(loop.isRunning).toBe(false);
+    expect(time.pendingTimers).toBe(0);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Entry point of a race worker thread: runs any number of races, each on its own 50 Hz loop,
+ * so the main thread's sockets never wait on physics. Commands and reports: workerMessages.ts.
+ */
+import { parentPort } from 'node:worker_threads';
+import { systemClock, systemScheduler } from './clock.ts';
+import { RaceRunner } from './raceRunner.ts';
+import type { WorkerCommand, WorkerReport } from './workerMessages.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('raceWorker.ts runs only as a worker thread');
+
+const races = new Map<string, RaceRunner>();
+const post = (report: WorkerReport, transfer?: ArrayBuffer[]): void => port.postMessage(report, transfer);
+
+port.on('message', (command: WorkerCommand) => {
+  if (command.type === 'create') {
+    const raceId = command.spec.raceId;
+    try {
+      const runner = new RaceRunner(
+        command.spec,
+        {
+          onSnapshot: (bytes, tick) => post({ type: 'snapshot', raceId, tick, bytes }, [bytes.buffer as ArrayBuffer]),
+          onEvents: (events) => post({ type: 'events', raceId, events }),
+          onStats: (stats) => post({ type: 'stats', raceId, stats }),
+          onFinished: (results) => {
+            races.delete(raceId);
+            post({ type: 'finished', raceId, results });
+          },
+          onError: (error) => {
+            races.delete(raceId);
+            post({ type: 'error', raceId, message: error.message });
+          },
+        },
+        systemClock,
+        systemScheduler,
+      );
+      races.set(raceId, runner);
+    } catch (error) {
+      post({ type: 'error', raceId, message: error instanceof Error ? error.message : String(error) });
+    }
+    return;
+  }
+  const runner = races.get(command.raceId);
+  if (runner === undefined) return;
+  switch (command.type) {
+    case 'start':
+      runner.start();
+      break;
+    case 'input':
+      runner.setInput(command.carIndex, command.action);
+      break;
+    case 'retire':
+      runner.retire(command.carIndex, command.reason);
+      break;
+    case 'abort':
+      runner.abort();
+      break;
+  }
+});

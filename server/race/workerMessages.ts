@@ -1,0 +1,23 @@
+import type { RaceEventMessage, RaceResults } from '../../shared/protocol/events.ts';
+import type { RaceSpec, TickCostStats } from './raceSpec.ts';
+
+/** Main thread → race worker. */
+export type WorkerCommand =
+  | { readonly type: 'create'; readonly spec: RaceSpec }
+  | { readonly type: 'start'; readonly raceId: string }
+  | {
+      readonly type: 'input';
+      readonly raceId: string;
+      readonly carIndex: number;
+      readonly action: { steer: number; gas: number; brake: number } | null;
+    }
+  | { readonly type: 'retire'; readonly raceId: string; readonly carIndex: number; readonly reason: 'disconnected' | 'agentTimeout' }
+  | { readonly type: 'abort'; readonly raceId: string };
+
+/** Race worker → main thread. */
+export type WorkerReport =
+  | { readonly type: 'snapshot'; readonly raceId: string; readonly tick: number; readonly bytes: Uint8Array }
+  | { readonly type: 'events'; readonly raceId: string; readonly events: readonly RaceEventMessage[] }
+  | { readonly type: 'finished'; readonly raceId: string; readonly results: RaceResults }
+  | { readonly type: 'stats'; readonly raceId: string; readonly stats: TickCostStats }
+  | { readonly type: 'error'; readonly raceId: string; readonly message: string };

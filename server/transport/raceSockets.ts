@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { clampAction } from '../../shared/protocol/actionSpace.ts';
+import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
+import { joinSchema, raceInputSchema, spectateSchema, type HumanInput } from '../../shared/protocol/schemas.ts';
+import { NotADriverError } from '../errors.ts';
+import type { Lobby } from '../lobby/lobby.ts';
+import type { Logger } from '../log.ts';
+import type { Clock } from '../race/clock.ts';
+import { guarded } from './guarded.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import { raceChannel, type ArenaIo } from './socketRaceBroadcaster.ts';
+
+/** Inputs a socket may send per second. */
+export const INPUT_RATE_PER_SECOND = 60;
+/** Other requests (spectate, join, leave) a socket may send per second. */
+export const REQUEST_RATE_PER_SECOND = 10;
+
+/**
+ * The socket.io edge: `race:spectate`, `race:join`, `race:input`, `race:leave`. Each handler is
+ * guarded (rate limit, zod), then talks to the lobby and rooms; replies go to the ack.
+ */
+export function attachRaceSockets(io: ArenaIo, lobby: Lobby, clock: Clock, log: Logger): void {
+  io.on('connection', (socket) => {
+    const inputs = new RateLimiter(INPUT_RATE_PER_SECOND, clock);
+    const requests = new RateLimiter(REQUEST_RATE_PER_SECOND, clock);
+    const request = { limiter: requests, rateCode: ErrorCode.RATE_LIMITED, log } as const;
+
+    const leaveCurrent = (): void => {
+      const { raceId, carIndex } = socket.data;
+      if (raceId === undefined) return;
+      if (carIndex !== undefined) lobby.get(raceId).leave(carIndex);
+      void socket.leave(raceChannel(raceId));
+      socket.data = {};
+    };
+    const leaveCurrentIfLive = (): void => {
+      try {
+        leaveCurrent();
+      } catch {
+        socket.data = {}; // the room has closed already
+      }
+    };
+    const sendCurrentState = (raceId: string): void => {
+      const room = lobby.get(raceId);
+      socket.emit('race:state', room.stateMessage());
+      const snapshot = room.latestSnapshot;
+      if (snapshot !== null) socket.emit('race:snapshot', snapshot);
+      if (room.results !== null) socket.emit('race:results', room.results);
+    };
+
+    socket.on(
+      'race:spectate',
+      guarded({ schema: spectateSchema, ...request }, ({ raceId }) => {
+        lobby.get(raceId);
+        leaveCurrentIfLive();
+        socket.data = { raceId };
+        void socket.join(raceChannel(raceId));
+        sendCurrentState(raceId);
+      }),
+    );
+
+    socket.on(
+      'race:join',
+      guarded({ schema: joinSchema, ...request }, ({ raceId, name, token }) => {
+        const room = lobby.get(raceId);
+        const seat = room.join(name, token);
+        if (socket.data.raceId !== raceId || socket.data.carIndex !== seat.carIndex) leaveCurrentIfLive();
+        socket.data = { raceId, carIndex: seat.carIndex };
+        void socket.join(raceChannel(raceId));
+        sendCurrentState(raceId);
+        return seat;
+      }),
+    );
+
+    socket.on(
+      'race:input',
+      guarded({ schema: raceInputSchema, limiter: inputs, rateCode: ErrorCode.INPUT_RATE_LIMITED, log }, (payload) => {
+        const { raceId, carIndex } = socket.data;
+        if (raceId === undefined || carIndex === undefined) throw new NotADriverError();
+        const newest = newestInput(Array.isArray(payload) ? payload : [payload], socket.data.lastSeq ?? -1);
+        if (newest === null) return; // only inputs already seen (a redundant copy)
+        socket.data.lastSeq = newest.seq;
+        lobby.get(raceId).input(carIndex, clampAction(newest));
+      }),
+    );
+
+    socket.on(
+      'race:leave',
+      guarded({ schema: z.undefined(), ...request }, () => {
+        leaveCurrent();
+      }),
+    );
+
+    socket.emit('lobby:update', lobby.list());
+
+    socket.on('disconnect', () => {
+      const { raceId, carIndex } = socket.data;
+      if (raceId === undefined || carIndex === undefined) return;
+      try {
+        lobby.get(raceId).disconnect(carIndex);
+      } catch {
+        // the room has closed already
+      }
+    });
+  });
+}
+
+/** The input with the highest seq above `lastSeq`, or null when every one was seen already. */
+function newestInput(inputs: readonly HumanInput[], lastSeq: number): HumanInput | null {
+  let newest: HumanInput | null = null;
+  for (const i of inputs) if (i.seq > lastSeq && (newest === null || i.seq > newest.seq)) newest = i;
+  return newest;
+}

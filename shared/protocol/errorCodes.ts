@@ -1,0 +1,21 @@
+/**
+ * Error codes the server answers with, in HTTP bodies and socket acknowledgements
+ * (`{ ok: false, code, message }`). SCREAMING_SNAKE strings, stable across versions.
+ */
+export const ErrorCode = {
+  /** The payload failed validation (wrong types, NaN, out-of-range values). */
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  RACE_NOT_FOUND: 'RACE_NOT_FOUND',
+  /** The race has no free seat or has already started. */
+  RACE_NOT_JOINABLE: 'RACE_NOT_JOINABLE',
+  /** An input or leave from a socket that drives no car. */
+  NOT_A_DRIVER: 'NOT_A_DRIVER',
+  INPUT_RATE_LIMITED: 'INPUT_RATE_LIMITED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  AGENT_NOT_FOUND: 'AGENT_NOT_FOUND',
+  /** The server is shutting down and accepts no new races. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
+  NOT_FOUND: 'NOT_FOUND',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
