@@ -1,6 +1,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * server/ layout (anchors.md, "Dependency rules"). ESLint replaces a rule's options when a later
+ * block matches the same file, so each directory's block lists every pattern that applies to it.
+ */
+const NO_CLIENT = { group: ['**/client', '**/client/**'], message: 'server/ never imports client code.' };
+const NO_TRANSPORT_LIBS = {
+  group: ['socket.io', 'socket.io/*', 'socket.io-client', 'socket.io-client/*', 'express', 'express/*'],
+  message: 'rooms/, race/ and drivers/ know no socket.io or express: publish through RaceBroadcaster, edges live in transport/ and http/.',
+};
+const NO_ROOMS_FROM_RACE = { group: ['**/rooms', '**/rooms/**'], message: 'race/ never imports rooms/ (rooms drive races, not the other way).' };
+const NO_TRANSPORT_FROM_STORE = { group: ['**/transport', '**/transport/**'], message: 'store/ never imports transport/.' };
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'artifacts/**'] },
   js.configs.recommended,
@@ -43,6 +55,38 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'shared/ has no I/O.' },
             { group: ['../render/*', '../env/*', '../protocol/*'], message: 'sim/ never imports render/, env/ or protocol/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_CLIENT] }] },
+  },
+  {
+    files: ['server/rooms/**/*.ts', 'server/drivers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_CLIENT, NO_TRANSPORT_LIBS] }] },
+  },
+  {
+    files: ['server/race/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_CLIENT, NO_TRANSPORT_LIBS, NO_ROOMS_FROM_RACE] }] },
+  },
+  {
+    // store/ implements the interfaces rooms/ declares (ResultsSink): `import type` of them is the
+    // one way in; any value import of rooms/ and anything of transport/ is an error.
+    files: ['server/store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [NO_CLIENT, NO_TRANSPORT_FROM_STORE] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/rooms', '**/rooms/**'],
+              allowTypeImports: true,
+              message: 'store/ never imports rooms/: only `import type` of the interfaces it implements.',
+            },
           ],
         },
       ],

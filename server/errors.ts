@@ -37,8 +37,14 @@ export class RaceNotJoinableError extends ArenaError {
 }
 
 export class NotADriverError extends ArenaError {
-  constructor() {
-    super(ErrorCode.NOT_A_DRIVER, 'this connection drives no car', 403);
+  constructor(message = 'this connection drives no car') {
+    super(ErrorCode.NOT_A_DRIVER, message, 403);
+  }
+}
+
+export class RaceNotFinishedError extends ArenaError {
+  constructor(raceId: string) {
+    super(ErrorCode.RACE_NOT_FINISHED, `race ${raceId} has not finished`, 409);
   }
 }
 

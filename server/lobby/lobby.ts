@@ -3,12 +3,12 @@ import type { RaceListing, RaceResults } from '../../shared/protocol/events.ts';
 import { DEFAULT_RACE_CARS, type CreateRaceRequest } from '../../shared/protocol/schemas.ts';
 import type { AgentDriverRegistry } from '../drivers/agentDriver.ts';
 import type { DriverSpec } from '../drivers/driver.ts';
-import { AgentNotFoundError, InvalidPayloadError, RaceNotFoundError, ShuttingDownError } from '../errors.ts';
+import { AgentNotFoundError, InvalidPayloadError, RaceNotFinishedError, RaceNotFoundError, ShuttingDownError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Clock, Scheduler } from '../race/clock.ts';
 import type { RaceHostFactory } from '../race/raceSpec.ts';
 import type { RaceBroadcaster } from '../rooms/raceBroadcaster.ts';
-import { RaceRoom } from '../rooms/raceRoom.ts';
+import { RaceRoom, type RaceRoomSettings } from '../rooms/raceRoom.ts';
 import type { ResultsSink } from '../rooms/resultsSink.ts';
 
 export interface LobbyOptions {
@@ -53,19 +53,49 @@ export class Lobby {
       ...request.bots.map((b, i) => ({ name: `Bot ${i + 1} (${b.difficulty})`, driver: { kind: 'bot', difficulty: b.difficulty } as const })),
       ...agents.map((agentId) => ({ name: this.options.agents.displayName(agentId), driver: { kind: 'agent', agentId } as const })),
     ];
+    return this.open({
+      id: randomUUID(),
+      seed: request.seed ?? randomInt(MAX_RANDOM_SEED),
+      laps: request.laps,
+      maxCars,
+      timeLimitTicksPerLap: this.options.timeLimitTicksPerLap ?? 1000,
+      waitMs: request.waitSeconds !== undefined ? request.waitSeconds * 1000 : this.options.lobbyWaitMs,
+      countdownMs: this.options.countdownMs ?? 3000,
+      disconnectGraceMs: this.options.disconnectGraceMs,
+      resultsLingerMs: this.options.resultsLingerMs,
+      presetSeats,
+    });
+  }
+
+  /**
+   * The rematch of finished race `raceId`: a new room with the same settings (laps, seats, time
+   * limit, wait) and the same bots and agents in the same seats, on a new random seed. Humans
+   * are not seated: each joins the new room with `race:join`. The first call opens it and the
+   * finished room announces it to its sockets; later calls (the other drivers) get the same
+   * room while it is open. Throws RaceNotFoundError, RaceNotFinishedError, AgentNotFoundError
+   * (an agent is gone) or ShuttingDownError.
+   */
+  rematch(raceId: string): RaceRoom {
+    if (!this.accepting) throw new ShuttingDownError();
+    const finished = this.get(raceId);
+    if (finished.status !== 'finished') throw new RaceNotFinishedError(raceId);
+    const open = finished.rematchRaceId === null ? undefined : this.rooms.get(finished.rematchRaceId);
+    if (open !== undefined) return open;
+    const settings = finished.settings;
+    for (const seat of settings.presetSeats) {
+      if (seat.driver.kind === 'agent' && !this.options.agents.has(seat.driver.agentId)) throw new AgentNotFoundError(seat.driver.agentId);
+    }
+    let seed = randomInt(MAX_RANDOM_SEED);
+    while (seed === settings.seed) seed = randomInt(MAX_RANDOM_SEED);
+    const room = this.open({ ...settings, id: randomUUID(), seed });
+    finished.announceRematch(room.id, seed);
+    this.options.log.info({ raceId, rematchRaceId: room.id }, 'rematch opened');
+    return room;
+  }
+
+  private open(settings: RaceRoomSettings): RaceRoom {
     const room: RaceRoom = new RaceRoom(
-      {
-        id: randomUUID(),
-        seed: request.seed ?? randomInt(MAX_RANDOM_SEED),
-        laps: request.laps,
-        maxCars,
-        timeLimitTicksPerLap: this.options.timeLimitTicksPerLap ?? 1000,
-        waitMs: request.waitSeconds !== undefined ? request.waitSeconds * 1000 : this.options.lobbyWaitMs,
-        countdownMs: this.options.countdownMs ?? 3000,
-        disconnectGraceMs: this.options.disconnectGraceMs,
-        resultsLingerMs: this.options.resultsLingerMs,
-        presetSeats,
-      },
+      settings,
       {
         clock: this.options.clock,
         scheduler: this.options.scheduler,

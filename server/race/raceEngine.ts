@@ -1,19 +1,23 @@
-import type { LoggedAction, RaceEventMessage, RaceResults, Retirement } from '../../shared/protocol/events.ts';
-import { packSnapshot, SNAPSHOT_EVERY_TICKS } from '../../shared/protocol/snapshotCodec.ts';
+import type { RaceEventMessage, RaceResults, Retirement } from '../../shared/protocol/events.ts';
+import { packSnapshot, SNAPSHOT_EVERY_TICKS, type CarSnapshot } from '../../shared/protocol/snapshotCodec.ts';
 import {
   computeStandings,
   createRace,
+  livePositions,
   retireCar,
   stepRace,
   type CarAction,
   type RaceState,
 } from '../../shared/sim/race.ts';
+import { createCarPose } from '../../shared/sim/simulation.ts';
 import type { Driver } from '../drivers/driver.ts';
 import { HumanDriver } from '../drivers/humanDriver.ts';
+import { ActionLog } from './actionLog.ts';
 import type { Clock } from './clock.ts';
 import type { RaceSpec } from './raceSpec.ts';
 import { TickCostRecorder } from './tickCost.ts';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Contacts of the same two cars closer together than this count as one collision event (0.5 s). */
 const COLLISION_REPEAT_TICKS = 25;
@@ -33,11 +37,16 @@ export interface EngineTick {
  */
 export class RaceEngine {
   readonly race: RaceState;
-  private readonly actionLog: LoggedAction[][] = [];
+  private readonly actionLog: ActionLog;
   private readonly retirements: Retirement[] = [];
   private readonly pendingEvents: RaceEventMessage[] = [];
   readonly tickCost = new TickCostRecorder();
   private readonly lastCollisionTick = new Map<number, number>();
+  /** Scratch reused by every tick and snapshot (the tick allocates as little as it can). */
+  private readonly actions: (CarAction | null)[];
+  private readonly positions: Uint8Array;
+  private readonly pose = createCarPose();
+  private readonly carSnapshots: Mutable<CarSnapshot>[];
 
   constructor(
     readonly spec: RaceSpec,
@@ -50,6 +59,21 @@ export class RaceEngine {
       laps: spec.laps,
       timeLimitTicksPerLap: spec.timeLimitTicksPerLap,
     });
+    const n = spec.cars.length;
+    this.actionLog = new ActionLog(n);
+    this.actions = new Array<CarAction | null>(n).fill(null);
+    this.positions = new Uint8Array(n);
+    this.carSnapshots = Array.from({ length: n }, () => ({
+      x: 0,
+      y: 0,
+      angle: 0,
+      steerRad: 0,
+      speed: 0,
+      lapsCompleted: 0,
+      position: 0,
+      status: 'racing' as const,
+      dnfReason: null,
+    }));
   }
 
   get finished(): boolean {
@@ -74,8 +98,10 @@ export class RaceEngine {
     const t0 = this.clock.nowMs();
     const events: RaceEventMessage[] = this.pendingEvents.splice(0);
     if (this.race.finished) return { tick: this.race.tick, events, snapshot: this.snapshot(), finished: true };
-    const actions = this.race.cars.map((car, k) => (car.status === 'racing' ? this.drivers[k].act(this.race, k) : null));
-    this.actionLog.push(actions.map((a) => (a === null ? null : ([a.steer, a.gas, a.brake] as const))));
+    const actions = this.actions;
+    const cars = this.race.cars;
+    for (let k = 0; k < cars.length; k++) actions[k] = cars[k].status === 'racing' ? this.drivers[k].act(this.race, k) : null;
+    this.actionLog.push(actions);
     const result = stepRace(this.race, actions);
     for (const e of result.events) if (e.type !== 'collision' || this.isNewCollision(e.carA, e.carB, result.tick)) events.push(e);
     const last = this.race.finished;
@@ -92,27 +118,25 @@ export class RaceEngine {
     return last === undefined || tick - last > COLLISION_REPEAT_TICKS;
   }
 
+  /** The race now, packed (snapshotCodec.ts); a fresh buffer each time (it may be transferred). */
   snapshot(): Uint8Array {
     const race = this.race;
-    const positions = new Array<number>(race.cars.length);
-    for (const s of computeStandings(race)) positions[s.carIndex] = s.position;
-    return packSnapshot({
-      tick: race.tick,
-      cars: race.cars.map((car, k) => {
-        const s = race.sim.carState(k);
-        return {
-          x: s.hullPosition[0],
-          y: s.hullPosition[1],
-          angle: s.hullAngle,
-          steerRad: s.wheels[0].jointAngle,
-          speed: Math.hypot(s.hullLinearVelocity[0], s.hullLinearVelocity[1]),
-          lapsCompleted: car.progress.lapsCompleted,
-          position: positions[k],
-          status: car.status,
-          dnfReason: car.dnfReason,
-        };
-      }),
-    });
+    livePositions(race, this.positions);
+    for (let k = 0; k < race.cars.length; k++) {
+      const car = race.cars[k];
+      const pose = race.sim.readCarPose(k, this.pose);
+      const s = this.carSnapshots[k];
+      s.x = pose.x;
+      s.y = pose.y;
+      s.angle = pose.angle;
+      s.steerRad = pose.steerJointAngle;
+      s.speed = Math.hypot(pose.vx, pose.vy);
+      s.lapsCompleted = car.progress.lapsCompleted;
+      s.position = this.positions[k];
+      s.status = car.status;
+      s.dnfReason = car.dnfReason;
+    }
+    return packSnapshot({ tick: race.tick, cars: this.carSnapshots });
   }
 
   results(aborted: boolean): RaceResults {
@@ -147,7 +171,7 @@ export class RaceEngine {
           totalReward: car.totalReward,
         };
       }),
-      actionLog: this.actionLog,
+      actionLog: this.actionLog.toArray(),
       retirements: [...this.retirements],
     };
   }

@@ -11,7 +11,23 @@ const port = parentPort;
 if (port === null) throw new Error('raceWorker.ts runs only as a worker thread');
 
 const races = new Map<string, RaceRunner>();
-const post = (report: WorkerReport, transfer?: ArrayBuffer[]): void => port.postMessage(report, transfer);
+
+/**
+ * Reports are batched: everything the races of this worker report during one turn of the event
+ * loop (the timers phase runs every due race tick) goes to the main thread as one message, posted
+ * from setImmediate. One message per turn instead of one per snapshot, event list and stats
+ * report: the structured-clone and wake-up cost is paid once for all the worker's races.
+ */
+let batch: WorkerReport[] = [];
+const flush = (): void => {
+  const reports = batch;
+  batch = [];
+  port.postMessage(reports);
+};
+const post = (report: WorkerReport): void => {
+  if (batch.length === 0) setImmediate(flush);
+  batch.push(report);
+};
 
 port.on('message', (command: WorkerCommand) => {
   if (command.type === 'create') {
@@ -20,7 +36,7 @@ port.on('message', (command: WorkerCommand) => {
       const runner = new RaceRunner(
         command.spec,
         {
-          onSnapshot: (bytes, tick) => post({ type: 'snapshot', raceId, tick, bytes }, [bytes.buffer as ArrayBuffer]),
+          onSnapshot: (bytes, tick) => post({ type: 'snapshot', raceId, tick, bytes }),
           onEvents: (events) => post({ type: 'events', raceId, events }),
           onStats: (stats) => post({ type: 'stats', raceId, stats }),
           onFinished: (results) => {

@@ -14,7 +14,7 @@ export type WorkerCommand =
   | { readonly type: 'retire'; readonly raceId: string; readonly carIndex: number; readonly reason: 'disconnected' | 'agentTimeout' }
   | { readonly type: 'abort'; readonly raceId: string };
 
-/** Race worker → main thread. */
+/** Race worker → main thread; a worker posts them in batches (`WorkerReport[]`, in order). */
 export type WorkerReport =
   | { readonly type: 'snapshot'; readonly raceId: string; readonly tick: number; readonly bytes: Uint8Array }
   | { readonly type: 'events'; readonly raceId: string; readonly events: readonly RaceEventMessage[] }

@@ -60,7 +60,9 @@ export class WorkerPool implements RaceHostFactory {
   private spawn(): PooledWorker {
     const worker = startTypeScriptWorker(new URL('./raceWorker.ts', import.meta.url));
     const pooled: PooledWorker = { worker, races: new Map() };
-    worker.on('message', (report: WorkerReport) => this.dispatch(pooled, report));
+    worker.on('message', (reports: readonly WorkerReport[]) => {
+      for (const report of reports) this.dispatch(pooled, report);
+    });
     worker.on('error', (error) => {
       for (const listener of pooled.races.values()) listener.onError(error);
       pooled.races.clear();

@@ -78,6 +78,8 @@ export class RaceRoom {
   /** The latest tick-cost report of the race. */
   tickCost: TickCostStats | null = null;
   private disposed = false;
+  /** The room a driver opened as this race's rematch. */
+  private rematchId: string | null = null;
 
   constructor(
     readonly settings: RaceRoomSettings,
@@ -99,6 +101,22 @@ export class RaceRoom {
 
   get results(): RaceResults | null {
     return this.finishedResults;
+  }
+
+  /** The rematch room opened for this finished race, if any. */
+  get rematchRaceId(): string | null {
+    return this.rematchId;
+  }
+
+  /**
+   * Announces the rematch room `raceId` (seed `seed`) to this race's sockets: a `rematch` event,
+   * and a state that carries its id for anyone who arrives later. Only a finished race has one.
+   */
+  announceRematch(raceId: string, seed: number): void {
+    if (this.status !== 'finished' || this.disposed) return;
+    this.rematchId = raceId;
+    this.deps.broadcaster.event(this.id, { type: 'rematch', raceId, seed });
+    this.publishState();
   }
 
   /** Takes a free seat, or the seat `token` was given for (reconnect). */
@@ -180,6 +198,7 @@ export class RaceRoom {
       })),
       tick: this.tick,
       countdownMsLeft: this.countdownEndsAtMs === null ? null : Math.max(0, this.countdownEndsAtMs - this.deps.clock.nowMs()),
+      rematchRaceId: this.rematchId,
     };
   }
 

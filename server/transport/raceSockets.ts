@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clampAction } from '../../shared/protocol/actionSpace.ts';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
-import { joinSchema, raceInputSchema, spectateSchema, type HumanInput } from '../../shared/protocol/schemas.ts';
+import { joinSchema, raceInputSchema, rematchSchema, spectateSchema, type HumanInput } from '../../shared/protocol/schemas.ts';
 import { NotADriverError } from '../errors.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
@@ -12,11 +12,11 @@ import { raceChannel, type ArenaIo } from './socketRaceBroadcaster.ts';
 
 /** Inputs a socket may send per second. */
 export const INPUT_RATE_PER_SECOND = 60;
-/** Other requests (spectate, join, leave) a socket may send per second. */
+/** Other requests (spectate, join, leave, rematch) a socket may send per second. */
 export const REQUEST_RATE_PER_SECOND = 10;
 
 /**
- * The socket.io edge: `race:spectate`, `race:join`, `race:input`, `race:leave`. Each handler is
+ * The socket.io edge: `race:spectate`, `race:join`, `race:input`, `race:leave`, `race:rematch`. Each handler is
  * guarded (rate limit, zod), then talks to the lobby and rooms; replies go to the ack.
  */
 export function attachRaceSockets(io: ArenaIo, lobby: Lobby, clock: Clock, log: Logger): void {
@@ -87,6 +87,18 @@ export function attachRaceSockets(io: ArenaIo, lobby: Lobby, clock: Clock, log: 
       'race:leave',
       guarded({ schema: z.undefined(), ...request }, () => {
         leaveCurrent();
+      }),
+    );
+
+    socket.on(
+      'race:rematch',
+      guarded({ schema: rematchSchema, ...request }, ({ raceId }) => {
+        // Only a driver of that race (seated by race:join and not gone with race:leave) may ask.
+        if (socket.data.raceId !== raceId || socket.data.carIndex === undefined) {
+          lobby.get(raceId);
+          throw new NotADriverError(`this connection drove no car in race ${raceId}`);
+        }
+        return { raceId: lobby.rematch(raceId).id };
       }),
     );
 

@@ -1,5 +1,6 @@
 import { createRace, stepRace } from '../sim/race.ts';
-import { BOT_TUNINGS, botCarViewOf, PurePursuitBot, type BotDifficulty } from './purePursuitBot.ts';
+import { createCarPose } from '../sim/simulation.ts';
+import { BOT_TUNINGS, PurePursuitBot, type BotDifficulty } from './purePursuitBot.ts';
 
 export interface BotLapResult {
   readonly seed: number;
@@ -13,8 +14,9 @@ export interface BotLapResult {
 export function measureBotLaps(seed: number, difficulty: BotDifficulty, limitTicks: number): BotLapResult {
   const race = createRace({ seed, cars: [{ id: 'bot' }], laps: 1, timeLimitTicksPerLap: limitTicks });
   const bot = new PurePursuitBot(race.track.points, BOT_TUNINGS[difficulty]);
+  const pose = createCarPose();
   while (!race.finished) {
-    const [steer, gas, brake] = bot.act(botCarViewOf(race.sim.carState(0)));
+    const [steer, gas, brake] = bot.act(race.sim.readCarPose(0, pose));
     stepRace(race, [{ steer, gas, brake }]);
   }
   const car = race.cars[0];

@@ -10,6 +10,8 @@ export const ErrorCode = {
   RACE_NOT_JOINABLE: 'RACE_NOT_JOINABLE',
   /** An input or leave from a socket that drives no car. */
   NOT_A_DRIVER: 'NOT_A_DRIVER',
+  /** A rematch asked for a race that has not finished yet. */
+  RACE_NOT_FINISHED: 'RACE_NOT_FINISHED',
   INPUT_RATE_LIMITED: 'INPUT_RATE_LIMITED',
   RATE_LIMITED: 'RATE_LIMITED',
   AGENT_NOT_FOUND: 'AGENT_NOT_FOUND',

@@ -54,13 +54,20 @@ export interface RaceStateMessage {
   readonly tick: number;
   /** Wall-clock ms until the countdown ends, while counting down. */
   readonly countdownMsLeft: number | null;
+  /** Once the race is finished and a driver asked for a rematch: the new race's id (join or spectate it). */
+  readonly rematchRaceId: string | null;
 }
 
-/** `race:event`: the simulation's events plus the room's countdown. */
+/**
+ * `race:event`: the simulation's events plus the room's countdown, and `rematch` once a driver of
+ * the finished race asked for another: `raceId` is the new room (same laps, seats and bots, new
+ * seed), open for `race:join` / `race:spectate`.
+ */
 export type RaceEventMessage =
   | SimRaceEvent
   | { readonly type: 'countdown'; readonly secondsLeft: number }
-  | { readonly type: 'start'; readonly tick: 0 };
+  | { readonly type: 'start'; readonly tick: 0 }
+  | { readonly type: 'rematch'; readonly raceId: string; readonly seed: number };
 
 export interface CarResult {
   readonly carIndex: number;
@@ -123,6 +130,11 @@ export interface ClientToServerEvents {
   ) => void;
   'race:input': (payload: HumanInput | HumanInput[], ack?: (reply: Reply) => void) => void;
   'race:leave': (ack?: (reply: Reply) => void) => void;
+  /**
+   * From a driver of a finished race (still showing its results): opens the rematch room, or
+   * answers the one another driver opened already. The race's sockets get a `rematch` race:event.
+   */
+  'race:rematch': (payload: { raceId: string }, ack?: (reply: Reply<{ raceId: string }>) => void) => void;
 }
 
 export interface ServerToClientEvents {

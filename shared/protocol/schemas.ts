@@ -31,6 +31,8 @@ export const createRaceSchema = z.object({
 export type CreateRaceRequest = z.infer<typeof createRaceSchema>;
 
 export const spectateSchema = z.object({ raceId });
+/** `race:rematch`: a driver of the finished race `raceId` asks for another one. */
+export const rematchSchema = z.object({ raceId });
 export const joinSchema = z.object({
   raceId,
   name: playerName,

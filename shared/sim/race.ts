@@ -144,7 +144,8 @@ export function createRace(partial: Partial<RaceConfig> & Pick<RaceConfig, 'seed
   const spawns = computeStartGrid(track.points, slots);
   const sim = createSimulation({ track, spawns, lapCompletePercent: config.lapCompletePercent });
   const cars: RaceCar[] = config.cars.map((c, k) => {
-    const [x, y] = sim.carState(k).hullPosition;
+    const x = sim.hullX(k);
+    const y = sim.hullY(k);
     return {
       index: k,
       id: c.id,
@@ -206,8 +207,7 @@ export function stepRace(race: RaceState, actions: readonly (CarAction | null | 
     let reward = outcome.stepReward;
     let terminated = false;
     let truncated = false;
-    const [x, y] = race.sim.carState(k).hullPosition;
-    if (updateCarProgress(car.progress, race.track.points, x, y, tick, race.config.lapCompletePercent)) {
+    if (updateCarProgress(car.progress, race.track.points, race.sim.hullX(k), race.sim.hullY(k), tick, race.config.lapCompletePercent)) {
       const lap = car.progress.lapsCompleted;
       const ends = car.progress.lapEndTicks;
       events.push({ type: 'lap', tick, carIndex: k, lap, lapTicks: ends[lap - 1] - (lap > 1 ? ends[lap - 2] : 0) });
@@ -284,6 +284,40 @@ export function computeStandings(race: RaceState): Standing[] {
       bestLapTicks: lapTicks.length > 0 ? Math.min(...lapTicks) : null,
     };
   });
+}
+
+/**
+ * The live positions of {@link computeStandings} (`out[carIndex]` = 1-based position) without
+ * building the standings: allocation-free, for snapshots. Same order: finished cars by finishing
+ * order, racing cars by distance (then index), cars out by end tick, distance, index.
+ */
+export function livePositions(race: RaceState, out: Uint8Array | number[]): void {
+  const cars = race.cars;
+  const n = cars.length;
+  for (let i = 0; i < n; i++) {
+    let ahead = 0;
+    for (let j = 0; j < n; j++) if (j !== i && standsAhead(race, cars[j], cars[i])) ahead++;
+    out[i] = ahead + 1;
+  }
+}
+
+const STATUS_RANK: Readonly<Record<CarStatus, number>> = { finished: 0, racing: 1, dnf: 2 };
+
+/** Whether `a` comes before `b` in {@link computeStandings}' order. */
+function standsAhead(race: RaceState, a: RaceCar, b: RaceCar): boolean {
+  const ra = STATUS_RANK[a.status];
+  const rb = STATUS_RANK[b.status];
+  if (ra !== rb) return ra < rb;
+  if (a.status === 'finished') return race.finishOrder.indexOf(a.index) < race.finishOrder.indexOf(b.index);
+  const da = a.progress.distancePoints;
+  const db = b.progress.distancePoints;
+  if (a.status === 'dnf') {
+    const ea = a.endTick ?? 0;
+    const eb = b.endTick ?? 0;
+    if (ea !== eb) return ea > eb;
+  }
+  if (da !== db) return da > db;
+  return a.index < b.index;
 }
 
 /** Durations of each lap in ticks from the lap end ticks (the first lap starts at tick 0). */

@@ -83,6 +83,31 @@ export interface CarStepOutcome {
   readonly hudReward: number;
 }
 
+/**
+ * The hull's pose and velocity and the front-left steering joint angle, as {@link Simulation.carState}
+ * reports them (float32 values widened to double), in a caller-owned object the
+ * {@link Simulation.readCarPose} accessor overwrites: per-tick readers (bots, progress, snapshots)
+ * need no allocation.
+ */
+export interface CarPose {
+  /** `carState(k).hullPosition[0]`. */
+  x: number;
+  /** `carState(k).hullPosition[1]`. */
+  y: number;
+  /** `carState(k).hullAngle`. */
+  angle: number;
+  /** `carState(k).hullLinearVelocity[0]`. */
+  vx: number;
+  /** `carState(k).hullLinearVelocity[1]`. */
+  vy: number;
+  /** `carState(k).wheels[0].jointAngle`. */
+  steerJointAngle: number;
+}
+
+export function createCarPose(): CarPose {
+  return { x: 0, y: 0, angle: 0, vx: 0, vy: 0, steerJointAngle: 0 };
+}
+
 const f32 = Math.fround;
 
 function transformOf(body: Body): Float32Transform {
@@ -197,6 +222,31 @@ export class Simulation {
   /** The running `env.reward` of car k. */
   reward(carIndex: number): number {
     return this.carTiles[carIndex].reward;
+  }
+
+  /** Hull x of car k as `carState(k).hullPosition[0]` reports it (no allocation). */
+  hullX(carIndex: number): number {
+    return f32(this.cars[carIndex].hull.getPosition().x);
+  }
+
+  /** Hull y of car k as `carState(k).hullPosition[1]` reports it (no allocation). */
+  hullY(carIndex: number): number {
+    return f32(this.cars[carIndex].hull.getPosition().y);
+  }
+
+  /** Writes car k's pose (the same values {@link carState} reports) into `out` and returns it; allocates nothing. */
+  readCarPose(carIndex: number, out: CarPose): CarPose {
+    const car = this.cars[carIndex];
+    const hull = car.hull;
+    const p = hull.getPosition();
+    const v = hull.getLinearVelocity();
+    out.x = f32(p.x);
+    out.y = f32(p.y);
+    out.angle = f32(hull.getAngle());
+    out.vx = f32(v.x);
+    out.vy = f32(v.y);
+    out.steerJointAngle = f32(car.wheels[0].joint.getJointAngle());
+    return out;
   }
 
   carState(carIndex: number): CarPhysicsState {
