@@ -46,7 +46,7 @@ export interface PurePursuitTuning {
  * with `npm run bench:bots` (one lap alone, 100 random seeds, 1000 ticks).
  */
 export const BOT_TUNINGS: Readonly<Record<BotDifficulty, PurePursuitTuning>> = {
-  easy: { lookaheadBase: 8, lookaheadPerSpeed: 0.25, maxSpeed: 45, minSpeed: 15, cornerAccel: 70, brakeAccel: 30 },
+  easy: { lookaheadBase: 8, lookaheadPerSpeed: 0.25, maxSpeed: 58, minSpeed: 17, cornerAccel: 90, brakeAccel: 35 },
   medium: { lookaheadBase: 8, lookaheadPerSpeed: 0.25, maxSpeed: 65, minSpeed: 18, cornerAccel: 100, brakeAccel: 40 },
   hard: { lookaheadBase: 8, lookaheadPerSpeed: 0.25, maxSpeed: 95, minSpeed: 20, cornerAccel: 150, brakeAccel: 60 },
 };
