@@ -1,0 +1,227 @@
+/**
+ * Cell-level compositing for the fast v3 renderer: for each output row band, a layer either fills
+ * a cell's whole support (the cell becomes uniform with its colour and forgets earlier layers) or
+ * only touches it (it is appended to the cell's layer list). A cell with an empty list is
+ * uniform; the others are evaluated exactly by cellEval.ts.
+ */
+import { STATE_H, STATE_W, WINDOW_H, WINDOW_W } from '../sim/constants.ts';
+import { UNIFORM, X_AXIS, Y_AXIS } from './cellGrid.ts';
+import { edgeXRange, LAYER_GFX, LAYER_TEXT, MAX_SPANS, type Layers } from './layers.ts';
+
+export const NC = STATE_W * STATE_H;
+export const CAP = 16;
+
+export interface Cells {
+  lastFull: Int32Array;
+  nLayers: Uint8Array;
+  overflow: Uint8Array;
+  layers: Int32Array;
+}
+
+export function newCells(): Cells {
+  return { lastFull: new Int32Array(NC), nLayers: new Uint8Array(NC), overflow: new Uint8Array(NC), layers: new Int32Array(NC * CAP) };
+}
+
+export function resetCells(cells: Cells): void {
+  cells.lastFull.fill(-1);
+  cells.nLayers.fill(0);
+  cells.overflow.fill(0);
+}
+
+const YLO = Y_AXIS.lo;
+const YHI = Y_AXIS.hi;
+
+/** Appends / resets cells of band i for layer l: FULL for j in [fLo, fHi], touched for [oLo, oHi]. */
+function markBand(cells: Cells, l: number, i: number, oLo: number, oHi: number, fLo: number, fHi: number): void {
+  const row = i * STATE_W;
+  const nLayers = cells.nLayers;
+  const layers = cells.layers;
+  const overflow = cells.overflow;
+  let pLo = oLo;
+  let pHi = oHi;
+  if (fLo <= fHi) {
+    const a = fLo > oLo ? fLo : oLo;
+    const b = fHi < oHi ? fHi : oHi;
+    if (a <= b) {
+      if (b - a < 8) {
+        for (let c = row + a; c <= row + b; c++) {
+          cells.lastFull[c] = l;
+          nLayers[c] = 0;
+          overflow[c] = 0;
+        }
+      } else {
+        cells.lastFull.fill(l, row + a, row + b + 1);
+        nLayers.fill(0, row + a, row + b + 1);
+        overflow.fill(0, row + a, row + b + 1);
+      }
+      // touched cells left of the full run, then right of it
+      for (let c = row + oLo; c < row + a; c++) appendLayer(cells, c, l, nLayers, layers, overflow);
+      pLo = b + 1;
+      pHi = oHi;
+    }
+  }
+  for (let c = row + pLo; c <= row + pHi; c++) appendLayer(cells, c, l, nLayers, layers, overflow);
+}
+
+function appendLayer(cells: Cells, c: number, l: number, nLayers: Uint8Array, layers: Int32Array, overflow: Uint8Array): void {
+  const n = nLayers[c];
+  if (n < CAP) {
+    layers[c * CAP + n] = l;
+    nLayers[c] = n + 1;
+  } else {
+    overflow[c] = 1;
+  }
+}
+
+const edgeRange = new Int32Array(2);
+
+export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
+  const lo = ls.rowLo[l];
+  const hi = ls.rowHi[l];
+  if (hi < lo) return;
+  const canFill = ls.kind[l] !== LAYER_TEXT;
+  const gfx = ls.kind[l] === LAYER_GFX;
+  const base = ls.base[l] - lo;
+  const nSpans = ls.nSpans;
+  const spanA = ls.spanA;
+  const spanB = ls.spanB;
+  const e0 = ls.edgeStart[l];
+  const e1 = e0 + ls.edgeCount[l];
+  // outline pixels can reach a couple of rows beyond the fill
+  const iFirst = Y_AXIS.firstEndingAtOrAfter[gfx && lo > 3 ? lo - 3 : gfx ? 0 : lo];
+  const iLast = Y_AXIS.lastStartingAtOrBefore[gfx && hi < WINDOW_H - 4 ? hi + 3 : gfx ? WINDOW_H - 1 : hi];
+  for (let i = iFirst; i <= iLast; i++) {
+    const r0 = YLO[i];
+    const r1 = YHI[i];
+    let full = canFill && r0 >= lo && r1 <= hi;
+    let innerA = -1;
+    let innerB = 100000;
+    let outerA = 100000;
+    let outerB = -1;
+    const ra = r0 > lo ? r0 : lo;
+    const rb = r1 < hi ? r1 : hi;
+    for (let r = ra; r <= rb; r++) {
+      const e = base + r;
+      const n = nSpans[e];
+      if (n > 0) {
+        const a = spanA[e * MAX_SPANS];
+        const b = spanB[e * MAX_SPANS + n - 1];
+        if (a < outerA) outerA = a;
+        if (b > outerB) outerB = b;
+        if (n === 1) {
+          if (a > innerA) innerA = a;
+          if (b < innerB) innerB = b;
+        } else {
+          full = false;
+        }
+      } else {
+        full = false;
+      }
+    }
+    if (gfx) {
+      for (let q = e0; q < e1; q++) {
+        if (ls.eR1[q] < r0 || ls.eR0[q] > r1) continue;
+        edgeXRange(ls, q, r0, r1, edgeRange);
+        if (edgeRange[0] > edgeRange[1]) continue;
+        if (edgeRange[0] < outerA) outerA = edgeRange[0];
+        if (edgeRange[1] > outerB) outerB = edgeRange[1];
+      }
+    }
+    if (outerB < outerA) continue;
+    if (outerA < 0) outerA = 0;
+    if (outerB > WINDOW_W - 1) outerB = WINDOW_W - 1;
+    if (outerB < outerA) continue;
+    const oLo = X_AXIS.firstEndingAtOrAfter[outerA];
+    const oHi = X_AXIS.lastStartingAtOrBefore[outerB];
+    let fLo = STATE_W;
+    let fHi = -1;
+    if (full && innerA <= innerB) {
+      fLo = X_AXIS.firstStartingAtOrAfter[innerA];
+      fHi = X_AXIS.lastEndingAtOrBefore[innerB];
+    }
+    markBand(cells, l, i, oLo, oHi, fLo, fHi);
+  }
+}
+
+/**
+ * Consecutive layers l and l + 1 (a tile and the next tile or its kerb, two car fixtures) whose
+ * fills together cover every support pixel of the cell hide everything drawn before them there:
+ * the cell is then l's colour with l + 1 (and any later listed layers) painted over it. l's
+ * outline pixels lie outside l's fill, hence inside l + 1's, and l + 1's outline pixels lie
+ * inside l's fill, so blending them over l's colour is exact. Shortens the lists of most
+ * tile-boundary cells from two layers to one.
+ */
+export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
+  const nLayers = cells.nLayers;
+  const layers = cells.layers;
+  const nSpans = ls.nSpans;
+  const spanA = ls.spanA;
+  const spanB = ls.spanB;
+  for (let i = 0; i < STATE_H; i++) {
+    const r0 = YLO[i];
+    const r1 = YHI[i];
+    for (let j = 0; j < STATE_W; j++) {
+      const c = i * STATE_W + j;
+      const n = nLayers[c];
+      if (n < 2 || cells.overflow[c]) continue;
+      const c0 = X_AXIS.lo[j];
+      const c1 = X_AXIS.hi[j];
+      const lb = c * CAP;
+      for (let k = n - 2; k >= 0; k--) {
+        const la = layers[lb + k];
+        const lz = layers[lb + k + 1];
+        if (lz !== la + 1 || ls.kind[la] === LAYER_TEXT || ls.kind[lz] === LAYER_TEXT) continue;
+        if (ls.rowLo[la] > r0 && ls.rowLo[lz] > r0) continue;
+        let covered = true;
+        for (let r = r0; r <= r1 && covered; r++) {
+          let a1 = 1;
+          let b1 = 0;
+          let a2 = 1;
+          let b2 = 0;
+          if (r >= ls.rowLo[la] && r <= ls.rowHi[la]) {
+            const e = ls.base[la] + (r - ls.rowLo[la]);
+            if (nSpans[e] > 1) {
+              covered = false;
+              break;
+            }
+            if (nSpans[e] === 1) {
+              a1 = spanA[e * MAX_SPANS];
+              b1 = spanB[e * MAX_SPANS];
+            }
+          }
+          if (r >= ls.rowLo[lz] && r <= ls.rowHi[lz]) {
+            const e = ls.base[lz] + (r - ls.rowLo[lz]);
+            if (nSpans[e] > 1) {
+              covered = false;
+              break;
+            }
+            if (nSpans[e] === 1) {
+              a2 = spanA[e * MAX_SPANS];
+              b2 = spanB[e * MAX_SPANS];
+            }
+          }
+          if (a1 <= c0 && b1 >= c1) continue;
+          if (a2 <= c0 && b2 >= c1) continue;
+          covered =
+            a1 <= b1 && a2 <= b2 && (a1 < a2 ? a1 : a2) <= c0 && (b1 > b2 ? b1 : b2) >= c1 && a2 <= b1 + 1 && a1 <= b2 + 1;
+        }
+        if (!covered) continue;
+        // base = la; keep the layers after it
+        cells.lastFull[c] = la;
+        const keep = n - (k + 1);
+        for (let q = 0; q < keep; q++) layers[lb + q] = layers[lb + k + 1 + q];
+        nLayers[c] = keep;
+        break;
+      }
+    }
+  }
+}
+
+/** Output of a uniform cell. */
+export function uniformCell(ls: Layers, cells: Cells, c: number, out: Uint8Array, o: number): void {
+  const lf = cells.lastFull[c];
+  const col = lf >= 0 ? ls.color[lf] : 0;
+  out[o] = UNIFORM[(col >> 16) & 255];
+  out[o + 1] = UNIFORM[(col >> 8) & 255];
+  out[o + 2] = UNIFORM[col & 255];
+}

@@ -1,0 +1,129 @@
+/**
+ * Fast exact v3 observation (spec §8) without a full canvas.
+ *
+ * 1. Layers: every drawn primitive (background, grass, road, cars, HUD quads, score text) in
+ *    drawing order, with its exact per-row coverage (layers.ts).
+ * 2. Cells: each layer marks the output cells whose support it fills (uniform) or touches
+ *    (appended to the cell's list) (cells.ts).
+ * 3. Uniform cells cost a table lookup; mixed cells are evaluated from their base colour and
+ *    layer list only.
+ */
+import { STATE_H, STATE_W } from '../sim/constants.ts';
+import { newCamera, setCamera } from './camera.ts';
+import { evaluateCell, type EvalContext } from './cellEval.ts';
+import { UNIFORM } from './cellGrid.ts';
+import { CAP, classifyLayer, newCells, reduceAdjacentPairs, resetCells } from './cells.ts';
+import { hudQuads, newHudQuads } from './hud.ts';
+import { addDrawLayer, addGfxLayer, addTextLayer, newLayers, resetLayers } from './layers.ts';
+import type { ObservationScene } from './observationScene.ts';
+import { formatScore, newTextStrip, renderTextStrip, TEXT_HEIGHT } from './scoreText.ts';
+import { buildVisibleShapes, newShapeList, SHAPE_GFX } from './shapes.ts';
+
+const ls = newLayers();
+const cells = newCells();
+const cam = newCamera();
+const shapes = newShapeList();
+const hud = newHudQuads();
+const text = newTextStrip();
+const ctx: EvalContext = { ls, cells, text };
+const hudX = new Int32Array(4);
+const hudY = new Int32Array(4);
+let uniformRgb = new Int32Array(256);
+
+/**
+ * Outputs of the cells showing only the score text over the black HUD bar, per text (the text
+ * position depends on the string alone). A few recent strings are kept.
+ */
+const textCaches = new Map<string, Int32Array>();
+const TEXT_CACHE_SIZE = 16;
+
+function textCache(score: string): Int32Array {
+  let cache = textCaches.get(score);
+  if (cache) {
+    // refresh recency
+    textCaches.delete(score);
+    textCaches.set(score, cache);
+    return cache;
+  }
+  if (textCaches.size >= TEXT_CACHE_SIZE) textCaches.delete(textCaches.keys().next().value as string);
+  cache = new Int32Array(STATE_W * STATE_H).fill(-1);
+  textCaches.set(score, cache);
+  return cache;
+}
+
+export interface FastV3Options {
+  rule25: boolean;
+}
+
+export function renderV3Fast(scene: ObservationScene, options: FastV3Options, out: Uint8Array): Uint8Array {
+  resetLayers(ls);
+  setCamera(cam, scene.t, -scene.ego.hullAngle, scene.ego.hullTransform.px, scene.ego.hullTransform.py);
+  buildVisibleShapes(scene, cam, shapes);
+  for (let k = 0; k < shapes.count; k++) {
+    if (shapes.kind[k] === SHAPE_GFX) addGfxLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k]);
+    else addDrawLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k], options.rule25, true);
+  }
+  hudQuads(scene.ego, true, hud);
+  for (let k = 0; k < hud.count; k++) {
+    for (let v = 0; v < 4; v++) {
+      hudX[v] = Math.trunc(hud.xs[k * 4 + v]);
+      hudY[v] = Math.trunc(hud.ys[k * 4 + v]);
+    }
+    addDrawLayer(ls, hud.colors[k], hudX, hudY, 0, 4, options.rule25, false);
+  }
+  const score = formatScore(scene.hudReward);
+  renderTextStrip(score, text);
+  const textLayer = addTextLayer(ls, text.left, text.top, text.left + text.width - 1, text.top + TEXT_HEIGHT - 1);
+
+  resetCells(cells);
+  for (let l = 0; l < ls.count; l++) classifyLayer(cells, ls, l);
+  reduceAdjacentPairs(cells, ls);
+
+  const cache = textCache(score);
+  // output of a uniform cell per layer colour (and black where nothing was drawn)
+  if (uniformRgb.length < ls.count) uniformRgb = new Int32Array(ls.count * 2);
+  for (let l = 0; l < ls.count; l++) {
+    const col = ls.color[l];
+    uniformRgb[l] = (UNIFORM[(col >> 16) & 255] << 16) | (UNIFORM[(col >> 8) & 255] << 8) | UNIFORM[col & 255];
+  }
+  const nLayers = cells.nLayers;
+  const overflow = cells.overflow;
+  const lastFull = cells.lastFull;
+  for (let c = 0; c < STATE_W * STATE_H; c++) {
+    const n = nLayers[c];
+    const o = c * 3;
+    if (n === 0 && overflow[c] === 0) {
+      const lf = lastFull[c];
+      const v = lf >= 0 ? uniformRgb[lf] : 0;
+      out[o] = v >> 16;
+      out[o + 1] = (v >> 8) & 255;
+      out[o + 2] = v & 255;
+      continue;
+    }
+    const i = (c / STATE_W) | 0;
+    const j = c - i * STATE_W;
+    if (n === 1 && cells.layers[c * CAP] === textLayer && overflow[c] === 0 && lastFull[c] >= 0 && ls.color[lastFull[c]] === 0) {
+      // the score text over the black HUD bar only: depends on the text alone
+      let v = cache[c];
+      if (v < 0) {
+        evaluateCell(ctx, i, j, out, o);
+        v = (out[o] << 16) | (out[o + 1] << 8) | out[o + 2];
+        cache[c] = v;
+      } else {
+        out[o] = (v >> 16) & 255;
+        out[o + 1] = (v >> 8) & 255;
+        out[o + 2] = v & 255;
+      }
+    } else {
+      evaluateCell(ctx, i, j, out, o);
+    }
+  }
+  return out;
+}
+
+/** Debug statistics of the last frame (tests / benchmarks). */
+export function lastFrameStats(): { mixed: number; layers: number } {
+  let mixed = 0;
+  for (let c = 0; c < STATE_W * STATE_H; c++) if (cells.nLayers[c] > 0 || cells.overflow[c]) mixed++;
+  return { mixed, layers: ls.count };
+}
