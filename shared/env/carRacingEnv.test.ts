@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readJson, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
 import { readEpisode } from '../../test/support/referenceEpisodes.ts';
 import type { ObservationScene } from '../render/observationScene.ts';
+import { renderObservation } from '../render/renderObservation.ts';
 import { createTrackRng } from '../sim/rng/uniformSource.ts';
 import { buildTrackFromRng } from '../sim/trackRoad.ts';
 import { continuousActionToControls, discreteActionToControls, InvalidActionError } from './actions.ts';
@@ -302,8 +303,11 @@ describe('CarRacing env API', () => {
     expect(r.info).toEqual({ lap_finished: false });
   });
 
-  it('refuses to render without a renderer and renders through the one it is given', () => {
-    expect(() => createCarRacingEnv()).toThrow(/renderer/);
+  it('renders through the renderer it is given (shared/render by default)', () => {
+    const byDefault = createCarRacingEnv().reset({ seed: 0 }).observation!;
+    const explicit = createCarRacingEnv({ renderer: renderObservation }).reset({ seed: 0 }).observation!;
+    expect(byDefault).toHaveLength(96 * 96 * 3);
+    expect(byDefault).toEqual(explicit);
     const scenes: ObservationScene[] = [];
     const env = createCarRacingEnv({ renderer: recordingRenderer(scenes) });
     const { observation } = env.reset({ seed: 0 });

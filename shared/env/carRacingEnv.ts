@@ -1,4 +1,5 @@
 import type { ObservationScene } from '../render/observationScene.ts';
+import { renderObservation, type RenderOptions } from '../render/renderObservation.ts';
 import { LAP_COMPLETE_PERCENT, MAX_EPISODE_STEPS } from '../sim/constants.ts';
 import type { IntegerSeed } from '../sim/rng/seedSequence.ts';
 import { createTrackRng } from '../sim/rng/uniformSource.ts';
@@ -17,7 +18,12 @@ import { buildObservationScene } from './sceneBuilder.ts';
  */
 
 /** `renderObservation` of shared/render: the 96×96×3 observation of a scene. */
-export type ObservationRenderer = (scene: ObservationScene, style: TrackStyle, out?: Uint8Array) => Uint8Array;
+export type ObservationRenderer = (
+  scene: ObservationScene,
+  style: TrackStyle,
+  out?: Uint8Array,
+  options?: RenderOptions,
+) => Uint8Array;
 
 export interface CarRacingEnvOptions {
   readonly continuous?: boolean;
@@ -27,8 +33,13 @@ export interface CarRacingEnvOptions {
   readonly domainRandomize?: boolean;
   /** Compute observations (default true). With false, `observation` is null. */
   readonly render?: boolean;
-  /** The observation renderer (shared/render's `renderObservation`); required when `render` is true. */
+  /** The observation renderer. [default: shared/render's `renderObservation`] */
   readonly renderer?: ObservationRenderer;
+  /**
+   * pygame.draw.polygon edge rule for the car and HUD (spec §8.5): 'pygame2.6' (current wheels) or
+   * 'pygame2.5' (pygame <= 2.5, e.g. Debian's 2.1.2 that drew the reference frames). [default: 'pygame2.6']
+   */
+  readonly polygonRule?: 'pygame2.6' | 'pygame2.5';
   /**
    * Seed for a first `reset()` without a seed, where Gymnasium draws OS entropy (shared/ has
    * no entropy source). Without it such a reset throws {@link SeedRequiredError}.
@@ -88,12 +99,10 @@ export function createCarRacingEnv(options: CarRacingEnvOptions = {}): CarRacing
   const lapCompletePercent = options.lapCompletePercent ?? LAP_COMPLETE_PERCENT;
   const domainRandomize = options.domainRandomize ?? false;
   const render = options.render ?? true;
-  const renderer = options.renderer ?? null;
+  const renderer: ObservationRenderer = options.renderer ?? renderObservation;
+  const renderOptions: RenderOptions = { polygonRule: options.polygonRule ?? 'pygame2.6' };
   if (style === 'v0' && !continuous) throw new RangeError('CarRacing-v0 has continuous actions only');
   if (style === 'v0' && domainRandomize) throw new RangeError('domain randomisation exists only in v1+ (style v3)');
-  if (render && renderer === null) {
-    throw new Error('createCarRacingEnv: render is true but no renderer was given (pass render: false or renderer)');
-  }
 
   let rng: UniformSource | null = null;
   let track: Track | null = null;
@@ -101,10 +110,10 @@ export function createCarRacingEnv(options: CarRacingEnvOptions = {}): CarRacing
   let elapsedSteps = 0;
 
   const observe = (hudReward: number): Uint8Array | null => {
-    if (!render || renderer === null || sim === null || track === null) return null;
+    if (!render || sim === null || track === null) return null;
     const scene = buildObservationScene(sim, track, { egoIndex: 0, hudReward });
     // A fresh array per call: callers may keep observations (frame stacking).
-    return renderer(scene, style);
+    return renderer(scene, style, undefined, renderOptions);
   };
 
   return {

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:sim`: speed of the CarRacing port on one core, next to Gymnasium's own figures
+ * measured on this kind of machine (../shared/ref/data/speed.json).
+ *
+ * Targets (issue 2): >= 3,000 single-car steps/s with the observation; >= 400 ticks/s for an
+ * 8-car race with all 8 observations.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BOT_TUNINGS, PurePursuitBot } from '../shared/bots/purePursuitBot.ts';
+import { createCarRacingEnv } from '../shared/env/carRacingEnv.ts';
+import { buildRaceObservationScene } from '../shared/env/raceObservation.ts';
+import { renderObservation } from '../shared/render/renderObservation.ts';
+import { createRace, stepRace, type CarAction } from '../shared/sim/race.ts';
+import { Pcg64Generator } from '../shared/sim/rng/pcg64.ts';
+
+const GYMNASIUM_SPEED_FILE = resolve(import.meta.dirname, '../../shared/ref/data/speed.json');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Steps/s of the single-car env under uniformly random actions, episodes restarted as they end. */
+function singleCarStepsPerSecond(render: boolean, steps: number): number {
+  const env = createCarRacingEnv({ render, renderer: renderObservation });
+  const rng = Pcg64Generator.fromSeed(123);
+  let seed = 0;
+  env.reset({ seed: seed++ });
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const r = env.step([rng.uniform(-1, 1), rng.uniform(0, 1), rng.uniform(0, 1)]);
+    if (r.terminated || r.truncated) env.reset({ seed: seed++ });
+  }
+  return steps / ((performance.now() - t0) / 1000);
+}
+
+/** Ticks/s of an 8-car race (pure-pursuit bots driving) rendering all 8 observations per tick. */
+function raceTicksPerSecond(ticks: number): { ticksPerSecond: number; observationsPerSecond: number } {
+  const race = createRace({ seed: 3, cars: Array.from({ length: 8 }, (_, k) => ({ id: `car${k}` })), timeLimitTicksPerLap: 100000 });
+  const bots = race.cars.map(() => new PurePursuitBot(race.track.points, BOT_TUNINGS.medium));
+  const buffers = race.cars.map(() => new Uint8Array(96 * 96 * 3));
+  const t0 = performance.now();
+  let observations = 0;
+  for (let t = 0; t < ticks && !race.finished; t++) {
+    const actions: CarAction[] = race.cars.map((car, k) => {
+      const s = race.sim.carState(k);
+      const [steer, gas, brake] = bots[k].act({
+        x: s.hullPosition[0],
+        y: s.hullPosition[1],
+        angle: s.hullAngle,
+        vx: s.hullLinearVelocity[0],
+        vy: s.hullLinearVelocity[1],
+      });
+      return { steer, gas, brake };
+    });
+    stepRace(race, actions);
+    for (const car of race.cars) {
+      if (car.status !== 'racing') continue;
+      renderObservation(buildRaceObservationScene(race, car.index), 'v3', buffers[car.index]);
+      observations++;
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { ticksPerSecond: race.tick / seconds, observationsPerSecond: observations / seconds };
+}
+
+function resetMilliseconds(seeds: number): number[] {
+  const env = createCarRacingEnv({ renderer: renderObservation });
+  env.reset({ seed: 1000 }); // warm-up
+  const times: number[] = [];
+  for (let s = 0; s < seeds; s++) {
+    const t0 = performance.now();
+    env.reset({ seed: s });
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function main(): void {
+  const gym = existsSync(GYMNASIUM_SPEED_FILE)
+    ? (JSON.parse(readFileSync(GYMNASIUM_SPEED_FILE, 'utf8')) as {
+        steps_per_s_median: number;
+        reset: { median_ms: number };
+        components: { physics_ms_per_step: number };
+      })
+    : null;
+  // Warm the JIT before measuring.
+  singleCarStepsPerSecond(true, 2000);
+  singleCarStepsPerSecond(false, 2000);
+
+  const withObs = median([0, 1, 2].map(() => singleCarStepsPerSecond(true, 6000)));
+  const withoutObs = median([0, 1, 2].map(() => singleCarStepsPerSecond(false, 10000)));
+  raceTicksPerSecond(200);
+  const race = raceTicksPerSecond(2000);
+  const resets = resetMilliseconds(30);
+
+  const rows: [string, string, string][] = [
+    ['single car, with 96x96 observation', `${withObs.toFixed(0)} steps/s`, gym ? `${gym.steps_per_s_median.toFixed(0)} steps/s` : 'n/a'],
+    [
+      'single car, physics only',
+      `${withoutObs.toFixed(0)} steps/s`,
+      gym ? `${(1000 / gym.components.physics_ms_per_step).toFixed(0)} steps/s (physics alone)` : 'n/a',
+    ],
+    ['8-car race tick, 8 observations', `${race.ticksPerSecond.toFixed(0)} ticks/s (${race.observationsPerSecond.toFixed(0)} obs/s)`, '-'],
+    ['reset (track + world + first frame)', `median ${median(resets).toFixed(2)} ms, max ${Math.max(...resets).toFixed(2)} ms`, gym ? `median ${gym.reset.median_ms.toFixed(1)} ms` : 'n/a'],
+  ];
+  console.log(`CarRacing port speed on one core (node ${process.version})`);
+  console.log(['measure', 'this port', 'Gymnasium CarRacing-v3'].join(' | '));
+  for (const r of rows) console.log(r.join(' | '));
+  if (gym) console.log(`speed-up with observation: ${(withObs / gym.steps_per_s_median).toFixed(1)}x Gymnasium`);
+  console.log(`targets: >= 3000 steps/s with observation: ${withObs >= 3000 ? 'met' : 'NOT met'}; >= 400 8-car ticks/s: ${race.ticksPerSecond >= 400 ? 'met' : 'NOT met'}`);
+}
+
+main();
