@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BOT_TUNINGS, PurePursuitBot } from '../shared/bots/purePursuitBot.ts';
+import { BOT_TUNINGS, botCarViewOf, PurePursuitBot } from '../shared/bots/purePursuitBot.ts';
 import { createCarRacingEnv } from '../shared/env/carRacingEnv.ts';
 import { buildRaceObservationScene } from '../shared/env/raceObservation.ts';
 import { renderObservation } from '../shared/render/renderObservation.ts';
@@ -43,15 +43,8 @@ function raceTicksPerSecond(ticks: number): { ticksPerSecond: number; observatio
   const t0 = performance.now();
   let observations = 0;
   for (let t = 0; t < ticks && !race.finished; t++) {
-    const actions: CarAction[] = race.cars.map((car, k) => {
-      const s = race.sim.carState(k);
-      const [steer, gas, brake] = bots[k].act({
-        x: s.hullPosition[0],
-        y: s.hullPosition[1],
-        angle: s.hullAngle,
-        vx: s.hullLinearVelocity[0],
-        vy: s.hullLinearVelocity[1],
-      });
+    const actions: CarAction[] = race.cars.map((_car, k) => {
+      const [steer, gas, brake] = bots[k].act(botCarViewOf(race.sim.carState(k)));
       return { steer, gas, brake };
     });
     stepRace(race, actions);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOT_TUNINGS, PurePursuitBot, type BotDifficulty } from '../bots/purePursuitBot.ts';
+import { BOT_TUNINGS, botCarViewOf, PurePursuitBot, type BotDifficulty } from '../bots/purePursuitBot.ts';
 import { PLAYFIELD } from './constants.ts';
 import { computeStandings, createRace, lapDurations, retireCar, stepRace, type CarAction, type RaceState } from './race.ts';
 import { startLineOffsets, START_LINE_HALF_LENGTH } from './raceProgress.ts';
@@ -12,14 +12,7 @@ function botsFor(race: RaceState, difficulties: readonly BotDifficulty[]): PureP
 
 function botActions(race: RaceState, bots: readonly PurePursuitBot[]): CarAction[] {
   return bots.map((bot, k) => {
-    const s = race.sim.carState(k);
-    const [steer, gas, brake] = bot.act({
-      x: s.hullPosition[0],
-      y: s.hullPosition[1],
-      angle: s.hullAngle,
-      vx: s.hullLinearVelocity[0],
-      vy: s.hullLinearVelocity[1],
-    });
+    const [steer, gas, brake] = bot.act(botCarViewOf(race.sim.carState(k)));
     return { steer, gas, brake };
   });
 }
@@ -75,14 +68,7 @@ describe('stepRace', () => {
     const shared = createSimulation({ track, spawns: [gym, { x: far.x, y: far.y, angle: far.beta }] });
     const bot = new PurePursuitBot(track.points, BOT_TUNINGS.medium);
     for (let t = 0; t < 400; t++) {
-      const s = alone.carState(0);
-      const [steer, gas, brake] = bot.act({
-        x: s.hullPosition[0],
-        y: s.hullPosition[1],
-        angle: s.hullAngle,
-        vx: s.hullLinearVelocity[0],
-        vy: s.hullLinearVelocity[1],
-      });
+      const [steer, gas, brake] = bot.act(botCarViewOf(alone.carState(0)));
       const controls = { steer: -steer, gas, brake };
       const a = alone.step([controls])[0];
       const b = shared.step([controls, { steer: 0.3, gas: 0.4, brake: 0 }])[0];

@@ -3,7 +3,7 @@
  *
  * Gymnasium evaluates sin/cos/atan2 with the platform libm (glibc 2.36 for the dumps), V8's
  * Math uses fdlibm; they differ in the last bit for ~8% of the arguments met here. So:
- * - with GLIBC_MATH (V8 Math plus the dev-time glibc values in testdata/glibcTrigOverrides.json)
+ * - with GLIBC_MATH (V8 Math plus the dev-time glibc values in test/fixtures/glibcTrigOverrides.json)
  *   every double must be === the reference: this checks the port itself is bit-exact;
  * - with the default Math, everything discrete (N, attempts, kerbs, checkpoint alphas) must be
  *   ===, and the doubles must agree within TRIG_TOLERANCE (observed max 8e-13 over 200 seeds).
@@ -14,34 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { readJson, REF_DATA_DIR, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
 import { TRACK_RAD } from './constants.ts';
 import { createTrackRng } from './rng/uniformSource.ts';
-import {
-  generateTrack,
-  JS_TRACK_MATH,
-  START_ALPHA,
-  tryGenerateTrack,
-  type TrackMath,
-} from './trackGeneration.ts';
+import { generateTrack, JS_TRACK_MATH, START_ALPHA, tryGenerateTrack } from './trackGeneration.ts';
 import type { TrackPoint } from './trackTypes.ts';
+import { GLIBC_MATH } from '../../test/support/glibcMath.ts';
 
 const TRIG_TOLERANCE = 1e-9;
-
-interface Overrides {
-  sin: [number, number][];
-  cos: [number, number][];
-  atan2: [number, number, number][];
-}
-function makeGlibcMath(): TrackMath {
-  const o = readJson<Overrides>(resolve(import.meta.dirname, 'testdata/glibcTrigOverrides.json'));
-  const sin = new Map(o.sin.map(([x, r]) => [x, r]));
-  const cos = new Map(o.cos.map(([x, r]) => [x, r]));
-  const atan2 = new Map(o.atan2.map(([y, x, r]) => [`${y},${x}`, r]));
-  return {
-    sin: (x) => sin.get(x) ?? Math.sin(x),
-    cos: (x) => cos.get(x) ?? Math.cos(x),
-    atan2: (y, x) => atan2.get(`${y},${x}`) ?? Math.atan2(y, x),
-  };
-}
-const GLIBC_MATH = makeGlibcMath();
 
 type Quad = [number, number, number, number];
 interface TracksV3 {
@@ -69,7 +46,12 @@ function comparePoints(label: string, got: readonly TrackPoint[], want: readonly
   const failures: string[] = [];
   want.forEach(([alpha, beta, x, y], i) => {
     const p = got[i];
-    const pairs: [string, number, number][] = [['alpha', p.alpha, alpha], ['beta', p.beta, beta], ['x', p.x, x], ['y', p.y, y]];
+    const pairs: [string, number, number][] = [
+      ['alpha', p.alpha, alpha],
+      ['beta', p.beta, beta],
+      ['x', p.x, x],
+      ['y', p.y, y],
+    ];
     for (const [name, a, b] of pairs) {
       const ok = exact ? a === b : Math.abs(a - b) <= TRIG_TOLERANCE;
       if (!ok && failures.length < 5) failures.push(`${label} point ${i} ${name}: got ${a}, want ${b}`);
@@ -148,8 +130,12 @@ describe('episode files (ref/data): track, checkpoints, attempts', () => {
       expect(m.attempts, `seed ${s} attempts (Math)`).toBe(ep.track_attempts.length);
       ep.checkpoints.forEach(([alpha, x, y], c) => {
         expect(m.checkpoints[c].alpha, `seed ${s} checkpoint ${c} alpha (Math)`).toBe(alpha);
-        expect(Math.abs(m.checkpoints[c].x - x), `seed ${s} checkpoint ${c} x (Math)`).toBeLessThanOrEqual(TRIG_TOLERANCE);
-        expect(Math.abs(m.checkpoints[c].y - y), `seed ${s} checkpoint ${c} y (Math)`).toBeLessThanOrEqual(TRIG_TOLERANCE);
+        expect(Math.abs(m.checkpoints[c].x - x), `seed ${s} checkpoint ${c} x (Math)`).toBeLessThanOrEqual(
+          TRIG_TOLERANCE,
+        );
+        expect(Math.abs(m.checkpoints[c].y - y), `seed ${s} checkpoint ${c} y (Math)`).toBeLessThanOrEqual(
+          TRIG_TOLERANCE,
+        );
       });
       comparePoints(`seed ${s} (Math)`, m.points, ep.track, false);
     });
@@ -157,11 +143,23 @@ describe('episode files (ref/data): track, checkpoints, attempts', () => {
 });
 
 describe('retries (spec §3.3, §4.3, §13)', () => {
-  const cases: [number, number][] = [[36, 2], [100, 2], [105, 2], [118, 2], [128, 2], [313, 3], [0, 1], [1, 1]];
+  const cases: [number, number][] = [
+    [36, 2],
+    [100, 2],
+    [105, 2],
+    [118, 2],
+    [128, 2],
+    [313, 3],
+    [0, 1],
+    [1, 1],
+  ];
   for (const [seed, attempts] of cases) {
     it(`Gymnasium seed ${seed} needs ${attempts} attempt(s)`, () => {
       expect(generateTrack(createTrackRng(seed, 'v3')).attempts, `seed ${seed} attempts`).toBe(attempts);
-      expect(generateTrack(createTrackRng(seed, 'v3'), { math: GLIBC_MATH }).attempts, `seed ${seed} attempts (glibc)`).toBe(attempts);
+      expect(
+        generateTrack(createTrackRng(seed, 'v3'), { math: GLIBC_MATH }).attempts,
+        `seed ${seed} attempts (glibc)`,
+      ).toBe(attempts);
     });
   }
 
@@ -191,7 +189,8 @@ describe('retries (spec §3.3, §4.3, §13)', () => {
     for (let c = 0; c < 12; c++) {
       const noise = b.uniform(0, (2 * Math.PI * 1) / 12);
       b.uniform(TRACK_RAD / 3, TRACK_RAD);
-      if (c > 0 && c < 11) expect(t.checkpoints[c].alpha, `seed 7 checkpoint ${c}`).toBe((2 * Math.PI * c) / 12 + noise);
+      if (c > 0 && c < 11)
+        expect(t.checkpoints[c].alpha, `seed 7 checkpoint ${c}`).toBe((2 * Math.PI * c) / 12 + noise);
     }
     expect(t.checkpoints[0]).toEqual({ alpha: 0, x: 225, y: 0 });
     expect(t.checkpoints[11].alpha).toBe((2 * Math.PI * 11) / 12);

@@ -1,7 +1,7 @@
 /**
  * Kerbs, tiles and road_poly (spec §4.4-4.5) and buildTrack, against the reference dumps.
  * See trackGeneration.test.ts for why doubles are compared === with glibc trig (GLIBC_MATH,
- * dev-time values in testdata/glibcTrigOverrides.json) and within TRIG_TOLERANCE with V8 Math.
+ * dev-time values in test/fixtures/glibcTrigOverrides.json) and within TRIG_TOLERANCE with V8 Math.
  *
  * Colours: road_poly and tiles_color_after_reset are dumped *after* reset, and reset's first
  * physics step puts the car on tiles 0 and 1, which take road_color (spec §6.3; the
@@ -15,31 +15,14 @@ import { readJson, REF_DATA_DIR, SPEC_REFERENCE_DIR } from '../../test/support/r
 import type { Rgb } from './constants.ts';
 import { Pcg64Generator } from './rng/pcg64.ts';
 import { createTrackRng } from './rng/uniformSource.ts';
-import { generateTrack, type TrackMath } from './trackGeneration.ts';
+import { generateTrack } from './trackGeneration.ts';
 import { buildTrack, buildTrackFromRng, computeBorderFlags, getTileQuad } from './trackRoad.ts';
 import type { Track, TrackPoint } from './trackTypes.ts';
+import { GLIBC_MATH } from '../../test/support/glibcMath.ts';
 
 const TRIG_TOLERANCE = 1e-9;
 /** Tiles the car touches during reset (recoloured to road_color). */
 const TILES_TOUCHED_AT_RESET = new Set([0, 1]);
-
-interface Overrides {
-  sin: [number, number][];
-  cos: [number, number][];
-  atan2: [number, number, number][];
-}
-function makeGlibcMath(): TrackMath {
-  const o = readJson<Overrides>(resolve(import.meta.dirname, 'testdata/glibcTrigOverrides.json'));
-  const sin = new Map(o.sin.map(([x, r]) => [x, r]));
-  const cos = new Map(o.cos.map(([x, r]) => [x, r]));
-  const atan2 = new Map(o.atan2.map(([y, x, r]) => [`${y},${x}`, r]));
-  return {
-    sin: (x) => sin.get(x) ?? Math.sin(x),
-    cos: (x) => cos.get(x) ?? Math.cos(x),
-    atan2: (y, x) => atan2.get(`${y},${x}`) ?? Math.atan2(y, x),
-  };
-}
-const GLIBC_MATH = makeGlibcMath();
 
 type Poly = { vertices: [number, number][]; color: [number, number, number] };
 interface TracksV3 {
