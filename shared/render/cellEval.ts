@@ -36,7 +36,7 @@ const YOUT = Y_AXIS.OUT;
 
 /** UX[j * 256 + v]: X-pass output of bin j for a uniform row of value v; US: its sum. */
 const UX = new Uint8Array(STATE_W * 256);
-const US = new Int32Array(STATE_W * 256);
+const US = new Uint16Array(STATE_W * 256);
 /** First / last support column of bin j is a shared boundary pixel with a partial weight. */
 const X_HAS_HI = new Uint8Array(STATE_W);
 const X_HAS_LO = new Uint8Array(STATE_W);
@@ -278,6 +278,52 @@ const clsP1 = new Int32Array(3);
 const clsSum = new Int32Array(3);
 const chCls = new Int32Array(3);
 
+/**
+ * Whether y-major outline edge q has a pixel in columns [c0, c1], pre-flip rows [yBase, yTop]
+ * (conservative: alpha-0 pixels count). Edges whose bounding box meets a cell but whose pixels
+ * do not are skipped by the evaluators: they draw nothing there.
+ */
+function yMajorReaches(ls: Layers, q: number, c0: number, c1: number, yBase: number, yTop: number): boolean {
+  const X1 = ls.eX1[q];
+  const Y1 = ls.eY1[q];
+  if (X1 >= c0 && X1 <= c1 && Y1 >= yBase && Y1 <= yTop) return true;
+  const yy0 = ls.eYY0[q];
+  const dy = ls.eDY[q];
+  let kk0 = yBase - yy0;
+  let kk1 = yTop - yy0;
+  if (kk0 < 1) kk0 = 1;
+  if (kk1 > dy - 1) kk1 = dy - 1;
+  if (kk0 > kk1) return false;
+  const adj = ls.eAdj[q];
+  // step kk draws columns x and x + xdir, x = xx0 + xdir * floor(kk * adj / 2^32)
+  const wA = Math.floor((kk0 * adj) / TWO32);
+  const wB = Math.floor((kk1 * adj) / TWO32);
+  const xx0 = ls.eXX0[q];
+  if (ls.eXdir[q] > 0) return xx0 + wA <= c1 && xx0 + wB + 1 >= c0;
+  return xx0 - wB - 1 <= c1 && xx0 - wA >= c0;
+}
+
+/** Same for x-major outline edge q. */
+function xMajorReaches(ls: Layers, q: number, c0: number, c1: number, yBase: number, yTop: number): boolean {
+  const X1 = ls.eX1[q];
+  const Y1 = ls.eY1[q];
+  if (X1 >= c0 && X1 <= c1 && Y1 >= yBase && Y1 <= yTop) return true;
+  const xx0 = ls.eXX0[q];
+  const dx = ls.eDX[q];
+  const xdir = ls.eXdir[q];
+  let s0 = xdir > 0 ? c0 - xx0 : xx0 - c1;
+  let s1 = xdir > 0 ? c1 - xx0 : xx0 - c0;
+  if (s0 < 1) s0 = 1;
+  if (s1 > dx - 1) s1 = dx - 1;
+  if (s0 > s1) return false;
+  const adj = ls.eAdj[q];
+  // step st draws rows y and y + 1, y = yy0 + floor(st * adj / 2^32) (st when adj = 0)
+  const yy0 = ls.eYY0[q];
+  const ya = yy0 + (adj === 0 ? s0 : Math.floor((s0 * adj) / TWO32));
+  const yb = yy0 + (adj === 0 ? s1 : Math.floor((s1 * adj) / TWO32)) + 1;
+  return ya <= yTop && yb >= yBase;
+}
+
 /** Prepares the outline edges of layer l (as k) for rows [r0, r1], columns [c0, c1]. */
 function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0: number, r1: number): boolean {
   wYq[k] = -1;
@@ -293,6 +339,8 @@ function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0
     if (eXb[q] < c0 || eXa[q] > c1 || eR1[q] < r0 || eR0[q] > r1) continue;
     const type = ls.eType[q];
     if (type === 0) continue;
+    if (type === 3 && !yMajorReaches(ls, q, c0, c1, WINDOW_H - 1 - r1, WINDOW_H - 1 - r0)) continue;
+    if (type === 4 && !xMajorReaches(ls, q, c0, c1, WINDOW_H - 1 - r1, WINDOW_H - 1 - r0)) continue;
     if (type === 3 && wYq[k] < 0 && wSlots[k] === 0) {
       // the y-major edge comes first in drawing order among the relevant ones
       wYq[k] = q;
@@ -318,6 +366,11 @@ function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0
       slotN.fill(0, k * MAXR, k * MAXR + nr);
       wSlots[k] = 1;
     }
+    if (type === 4) {
+      // x-major: bucket its pixels by row directly (same pixels and order as edgePixelsInBox)
+      if (!slotXMajor(ls, q, k * MAXR, c0, c1, WINDOW_H - 1 - r1, WINDOW_H - 1 - r0)) return false;
+      continue;
+    }
     const ra = eR0[q] > r0 ? eR0[q] : r0;
     const rb = eR1[q] < r1 ? eR1[q] : r1;
     const m = edgePixelsInBox(ls, q, c0, c1, ra, rb, tmpX, tmpT, tmpA, 0);
@@ -328,6 +381,76 @@ function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0
       slotX[t * 16 + n] = tmpX[p];
       slotA[t * 16 + n] = tmpA[p];
       slotN[t] = n + 1;
+    }
+  }
+  return true;
+}
+
+/**
+ * Appends the pixels of x-major edge q in columns [c0, c1] and pre-flip rows [yBase, yTop] to
+ * the slots of post-flip rows (slot row t = sb + (yTop - y), i.e. r - r0), in drawing order.
+ * False when a slot row overflows.
+ */
+function slotXMajor(ls: Layers, q: number, sb: number, c0: number, c1: number, yBase: number, yTop: number): boolean {
+  const xx0 = ls.eXX0[q];
+  const dx = ls.eDX[q];
+  const xdir = ls.eXdir[q];
+  const adj = ls.eAdj[q];
+  let s0 = xdir > 0 ? c0 - xx0 : xx0 - c1;
+  let s1 = xdir > 0 ? c1 - xx0 : xx0 - c0;
+  if (s0 < 1) s0 = 1;
+  if (s1 > dx - 1) s1 = dx - 1;
+  const X1 = ls.eX1[q];
+  const Y1 = ls.eY1[q];
+  if (X1 >= c0 && X1 <= c1 && Y1 >= yBase && Y1 <= yTop) {
+    const t = sb + yTop - Y1;
+    const n = slotN[t];
+    if (n >= 16) return false;
+    slotX[t * 16 + n] = X1;
+    slotA[t * 16 + n] = 255;
+    slotN[t] = n + 1;
+  }
+  if (s0 > s1) return true;
+  let wraps: number;
+  let acc: number;
+  if (adj === 0) {
+    wraps = s0;
+    acc = 0;
+  } else {
+    const prod = s0 * adj;
+    wraps = Math.floor(prod / TWO32);
+    acc = prod - wraps * TWO32;
+  }
+  const yy0 = ls.eYY0[q];
+  for (let st = s0; st <= s1; st++) {
+    const x = xx0 + xdir * st;
+    const y = yy0 + wraps;
+    const w = acc >>> 24;
+    const a1 = (255 * (255 - w)) >> 8;
+    if (a1 !== 0 && y >= yBase && y <= yTop) {
+      const t = sb + yTop - y;
+      const n = slotN[t];
+      if (n >= 16) return false;
+      slotX[t * 16 + n] = x;
+      slotA[t * 16 + n] = a1;
+      slotN[t] = n + 1;
+    }
+    const a2 = (255 * w) >> 8;
+    if (a2 !== 0 && y + 1 >= yBase && y + 1 <= yTop) {
+      const t = sb + yTop - y - 1;
+      const n = slotN[t];
+      if (n >= 16) return false;
+      slotX[t * 16 + n] = x;
+      slotA[t * 16 + n] = a2;
+      slotN[t] = n + 1;
+    }
+    if (adj === 0) wraps++;
+    else {
+      acc += adj;
+      if (acc >= TWO32) {
+        acc -= TWO32;
+        wraps++;
+      }
     }
   }
   return true;
@@ -401,7 +524,7 @@ const rowB = new Int32Array(MAXR * 2);
 const rowS0 = new Int32Array(MAXR * 2 + 1); // survivors of (t, k) in survX/survA: [rowS0[t*2+k], rowS1[..])
 const rowS1 = new Int32Array(MAXR * 2 + 1);
 /** Per-bin column weights: WOFF[j * 16 + (x - lo)] is the offset into WT of column x's weight table. */
-const WT = new Int32Array(256 * (1 + 2 * STATE_W));
+const WT = new Uint16Array(256 * (1 + 2 * STATE_W));
 const WOFF = new Int32Array(STATE_W * 16);
 for (let v = 0; v < 256; v++) WT[v] = v;
 for (let j = 0; j < STATE_W; j++) {
@@ -455,6 +578,8 @@ function evalA(ls: Layers, i: number, j: number, l: number, nCls: number): boole
       if (ls.eXb[q] < c0 || ls.eXa[q] > c1 || ls.eR1[q] < r0 || ls.eR0[q] > r1) continue;
       const type = ls.eType[q];
       if (type === 0) continue;
+      if (type === 3 && !yMajorReaches(ls, q, c0, c1, yBase, yTop)) continue;
+      if (type === 4 && !xMajorReaches(ls, q, c0, c1, yBase, yTop)) continue;
       if (type === 3) {
         // one y-major edge, drawn before the x-major ones (pixel order within a column)
         if (yq >= 0 || seenX) return false;
@@ -705,12 +830,14 @@ function evalA1(ls: Layers, i: number, j: number, l: number, bv: number, pv: num
       if (eXb[q] < c0 || eXa[q] > c1 || eR1[q] < r0 || eR0[q] > r1) continue;
       const type = eType[q];
       if (type === 3) {
+        if (!yMajorReaches(ls, q, c0, c1, yBase, yTop)) continue;
         if (yq >= 0 || seenX) return -1;
         yq = q;
       } else if (type === 4) {
+        if (!xMajorReaches(ls, q, c0, c1, yBase, yTop)) continue;
         if (++xmEdges > 2) return -1;
         if (!seenX) {
-          bN.fill(0, 0, yTop - yBase + 1);
+          for (let t = yTop - yBase; t >= 0; t--) bN[t] = 0;
           seenX = true;
         }
         if (!bucketXMajor(ls, q, c0, c1, yBase, yTop)) return -1;
@@ -754,6 +881,10 @@ function evalA1(ls: Layers, i: number, j: number, l: number, bv: number, pv: num
   const offLast = WOFF[wo + (c1 - c0)];
   const eFirst = WT[offFirst + pv] - WT[offFirst + bv] - d;
   const eLast = WT[offLast + pv] - WT[offLast + bv] - d;
+  const hiRow = Y_HAS_HI[i] !== 0 ? r0 : -1;
+  const loRow = Y_HAS_LO[i] !== 0 ? r1 : -1;
+  const hiT = (i - 1) * 256;
+  const loT = i * 256;
   const nSpans = ls.nSpans;
   const spanA = ls.spanA;
   const spanB = ls.spanB;
@@ -846,8 +977,8 @@ function evalA1(ls: Layers, i: number, j: number, l: number, bv: number, pv: num
       }
       if (mixed) xv = XOUT[sum];
     }
-    if (r === r0 && Y_HAS_HI[i]) ysum += YHI_T[(i - 1) * 256 + xv];
-    else if (r === r1 && Y_HAS_LO[i]) ysum += YLO_T[i * 256 + xv];
+    if (r === hiRow) ysum += YHI_T[hiT + xv];
+    else if (r === loRow) ysum += YLO_T[loT + xv];
     else ysum += xv;
   }
   return ysum;
@@ -1129,6 +1260,56 @@ function fusedClass(i: number, j: number, bv: number, p0v: number, p1v: number):
   return ysum;
 }
 
+/**
+ * Fast entry for a cell whose list is the single non-text layer l (no overflow) over base colour
+ * B: the channel-class test of evaluateCell inlined for the common single-class case. Returns
+ * false (nothing written) when evaluateCell must handle the cell.
+ */
+export function evaluateSingle(ls: Layers, i: number, j: number, l: number, B: number, out: Uint8Array, o: number): boolean {
+  const P = ls.color[l];
+  const br = (B >> 16) & 255;
+  const bg = (B >> 8) & 255;
+  const bb = B & 255;
+  const pr = (P >> 16) & 255;
+  const pg = (P >> 8) & 255;
+  const pb = P & 255;
+  let bv = -1;
+  let pv = -1;
+  if (br !== pr) {
+    bv = br;
+    pv = pr;
+  }
+  if (bg !== pg) {
+    if (bv < 0) {
+      bv = bg;
+      pv = pg;
+    } else if (bv !== bg || pv !== pg) {
+      return false;
+    }
+  }
+  if (bb !== pb) {
+    if (bv < 0) {
+      bv = bb;
+      pv = pb;
+    } else if (bv !== bb || pv !== pb) {
+      return false;
+    }
+  }
+  if (bv < 0) {
+    out[o] = UNIFORM[br];
+    out[o + 1] = UNIFORM[bg];
+    out[o + 2] = UNIFORM[bb];
+    return true;
+  }
+  const sum = evalA1(ls, i, j, l, bv, pv);
+  if (sum < 0) return false;
+  const v = YOUT[sum];
+  out[o] = br !== pr ? v : UNIFORM[br];
+  out[o + 1] = bg !== pg ? v : UNIFORM[bg];
+  out[o + 2] = bb !== pb ? v : UNIFORM[bb];
+  return true;
+}
+
 let overflowBuf = new Int32Array(256);
 
 /** Exact output of mixed cell (i, j) into out[o..o+2]. */
@@ -1145,7 +1326,7 @@ export function evaluateCell(ctx: EvalContext, i: number, j: number, out: Uint8A
   let n = cells.nLayers[c];
   let list: Int32Array = cells.layers;
   let ls0 = c * CAP;
-  const overflow = cells.overflow[c] !== 0;
+  const overflow = n > CAP;
   if (overflow) {
     // every later layer (rare: deep stacks such as several cars on one spot)
     n = ls.count - (lf + 1);

@@ -6,26 +6,48 @@
  */
 import { STATE_H, STATE_W, WINDOW_H, WINDOW_W } from '../sim/constants.ts';
 import { UNIFORM, X_AXIS, Y_AXIS } from './cellGrid.ts';
-import { edgeXRange, LAYER_GFX, LAYER_TEXT, MAX_SPANS, type Layers } from './layers.ts';
+import { edgeBandRange, LAYER_GFX, LAYER_TEXT, MAX_SPANS, type Layers } from './layers.ts';
 
 export const NC = STATE_W * STATE_H;
 export const CAP = 16;
+/** nLayers of a cell whose list overflowed CAP: every layer after lastFull applies. */
+export const OVERFLOW = CAP + 1;
 
 export interface Cells {
   lastFull: Int32Array;
   nLayers: Uint8Array;
-  overflow: Uint8Array;
   layers: Int32Array;
+  /**
+   * Cells whose list reached two layers this frame (each once; some may have been reset to
+   * uniform since): the only candidates of reduceAdjacentPairs.
+   */
+  multi: Int32Array;
+  nMulti: number;
+  /** multi membership: multiMark[c] === stamp. */
+  multiMark: Int32Array;
+  stamp: number;
 }
 
 export function newCells(): Cells {
-  return { lastFull: new Int32Array(NC), nLayers: new Uint8Array(NC), overflow: new Uint8Array(NC), layers: new Int32Array(NC * CAP) };
+  return {
+    lastFull: new Int32Array(NC),
+    nLayers: new Uint8Array(NC),
+    layers: new Int32Array(NC * CAP),
+    multi: new Int32Array(NC),
+    nMulti: 0,
+    multiMark: new Int32Array(NC),
+    stamp: 0,
+  };
 }
 
 export function resetCells(cells: Cells): void {
   cells.lastFull.fill(-1);
   cells.nLayers.fill(0);
-  cells.overflow.fill(0);
+  cells.nMulti = 0;
+  if (++cells.stamp > 0x3fffffff) {
+    cells.multiMark.fill(0);
+    cells.stamp = 1;
+  }
 }
 
 const YLO = Y_AXIS.lo;
@@ -36,7 +58,6 @@ function markBand(cells: Cells, l: number, i: number, oLo: number, oHi: number, 
   const row = i * STATE_W;
   const nLayers = cells.nLayers;
   const layers = cells.layers;
-  const overflow = cells.overflow;
   let pLo = oLo;
   let pHi = oHi;
   if (fLo <= fHi) {
@@ -47,29 +68,31 @@ function markBand(cells: Cells, l: number, i: number, oLo: number, oHi: number, 
         for (let c = row + a; c <= row + b; c++) {
           cells.lastFull[c] = l;
           nLayers[c] = 0;
-          overflow[c] = 0;
         }
       } else {
         cells.lastFull.fill(l, row + a, row + b + 1);
         nLayers.fill(0, row + a, row + b + 1);
-        overflow.fill(0, row + a, row + b + 1);
       }
       // touched cells left of the full run, then right of it
-      for (let c = row + oLo; c < row + a; c++) appendLayer(cells, c, l, nLayers, layers, overflow);
+      for (let c = row + oLo; c < row + a; c++) appendLayer(cells, c, l, nLayers, layers);
       pLo = b + 1;
       pHi = oHi;
     }
   }
-  for (let c = row + pLo; c <= row + pHi; c++) appendLayer(cells, c, l, nLayers, layers, overflow);
+  for (let c = row + pLo; c <= row + pHi; c++) appendLayer(cells, c, l, nLayers, layers);
 }
 
-function appendLayer(cells: Cells, c: number, l: number, nLayers: Uint8Array, layers: Int32Array, overflow: Uint8Array): void {
+function appendLayer(cells: Cells, c: number, l: number, nLayers: Uint8Array, layers: Int32Array): void {
   const n = nLayers[c];
   if (n < CAP) {
     layers[c * CAP + n] = l;
     nLayers[c] = n + 1;
+    if (n === 1 && cells.multiMark[c] !== cells.stamp) {
+      cells.multiMark[c] = cells.stamp;
+      cells.multi[cells.nMulti++] = c;
+    }
   } else {
-    overflow[c] = 1;
+    nLayers[c] = OVERFLOW;
   }
 }
 
@@ -87,6 +110,10 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
   const spanB = ls.spanB;
   const e0 = ls.edgeStart[l];
   const e1 = e0 + ls.edgeCount[l];
+  const eR0 = ls.eR0;
+  const eR1 = ls.eR1;
+  const xFirstEnd = X_AXIS.firstEndingAtOrAfter;
+  const xLastStart = X_AXIS.lastStartingAtOrBefore;
   // outline pixels can reach a couple of rows beyond the fill
   const iFirst = Y_AXIS.firstEndingAtOrAfter[gfx && lo > 3 ? lo - 3 : gfx ? 0 : lo];
   const iLast = Y_AXIS.lastStartingAtOrBefore[gfx && hi < WINDOW_H - 4 ? hi + 3 : gfx ? WINDOW_H - 1 : hi];
@@ -120,8 +147,8 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
     }
     if (gfx) {
       for (let q = e0; q < e1; q++) {
-        if (ls.eR1[q] < r0 || ls.eR0[q] > r1) continue;
-        edgeXRange(ls, q, r0, r1, edgeRange);
+        if (eR1[q] < r0 || eR0[q] > r1) continue;
+        edgeBandRange(ls, q, r0, r1, edgeRange);
         if (edgeRange[0] > edgeRange[1]) continue;
         if (edgeRange[0] < outerA) outerA = edgeRange[0];
         if (edgeRange[1] > outerB) outerB = edgeRange[1];
@@ -131,8 +158,8 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
     if (outerA < 0) outerA = 0;
     if (outerB > WINDOW_W - 1) outerB = WINDOW_W - 1;
     if (outerB < outerA) continue;
-    const oLo = X_AXIS.firstEndingAtOrAfter[outerA];
-    const oHi = X_AXIS.lastStartingAtOrBefore[outerB];
+    const oLo = xFirstEnd[outerA];
+    const oHi = xLastStart[outerB];
     let fLo = STATE_W;
     let fHi = -1;
     if (full && innerA <= innerB) {
@@ -157,62 +184,63 @@ export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
   const nSpans = ls.nSpans;
   const spanA = ls.spanA;
   const spanB = ls.spanB;
-  for (let i = 0; i < STATE_H; i++) {
+  const multi = cells.multi;
+  for (let m = 0; m < cells.nMulti; m++) {
+    const c = multi[m];
+    const i = (c / STATE_W) | 0;
+    const j = c - i * STATE_W;
     const r0 = YLO[i];
     const r1 = YHI[i];
-    for (let j = 0; j < STATE_W; j++) {
-      const c = i * STATE_W + j;
-      const n = nLayers[c];
-      if (n < 2 || cells.overflow[c]) continue;
-      const c0 = X_AXIS.lo[j];
-      const c1 = X_AXIS.hi[j];
-      const lb = c * CAP;
-      for (let k = n - 2; k >= 0; k--) {
-        const la = layers[lb + k];
-        const lz = layers[lb + k + 1];
-        if (lz !== la + 1 || ls.kind[la] === LAYER_TEXT || ls.kind[lz] === LAYER_TEXT) continue;
-        if (ls.rowLo[la] > r0 && ls.rowLo[lz] > r0) continue;
-        let covered = true;
-        for (let r = r0; r <= r1 && covered; r++) {
-          let a1 = 1;
-          let b1 = 0;
-          let a2 = 1;
-          let b2 = 0;
-          if (r >= ls.rowLo[la] && r <= ls.rowHi[la]) {
-            const e = ls.base[la] + (r - ls.rowLo[la]);
-            if (nSpans[e] > 1) {
-              covered = false;
-              break;
-            }
-            if (nSpans[e] === 1) {
-              a1 = spanA[e * MAX_SPANS];
-              b1 = spanB[e * MAX_SPANS];
-            }
+    const n = nLayers[c];
+    if (n < 2 || n > CAP) continue;
+    const c0 = X_AXIS.lo[j];
+    const c1 = X_AXIS.hi[j];
+    const lb = c * CAP;
+    for (let k = n - 2; k >= 0; k--) {
+      const la = layers[lb + k];
+      const lz = layers[lb + k + 1];
+      if (lz !== la + 1 || ls.kind[la] === LAYER_TEXT || ls.kind[lz] === LAYER_TEXT) continue;
+      if (ls.rowLo[la] > r0 && ls.rowLo[lz] > r0) continue;
+      let covered = true;
+      for (let r = r0; r <= r1 && covered; r++) {
+        let a1 = 1;
+        let b1 = 0;
+        let a2 = 1;
+        let b2 = 0;
+        if (r >= ls.rowLo[la] && r <= ls.rowHi[la]) {
+          const e = ls.base[la] + (r - ls.rowLo[la]);
+          if (nSpans[e] > 1) {
+            covered = false;
+            break;
           }
-          if (r >= ls.rowLo[lz] && r <= ls.rowHi[lz]) {
-            const e = ls.base[lz] + (r - ls.rowLo[lz]);
-            if (nSpans[e] > 1) {
-              covered = false;
-              break;
-            }
-            if (nSpans[e] === 1) {
-              a2 = spanA[e * MAX_SPANS];
-              b2 = spanB[e * MAX_SPANS];
-            }
+          if (nSpans[e] === 1) {
+            a1 = spanA[e * MAX_SPANS];
+            b1 = spanB[e * MAX_SPANS];
           }
-          if (a1 <= c0 && b1 >= c1) continue;
-          if (a2 <= c0 && b2 >= c1) continue;
-          covered =
-            a1 <= b1 && a2 <= b2 && (a1 < a2 ? a1 : a2) <= c0 && (b1 > b2 ? b1 : b2) >= c1 && a2 <= b1 + 1 && a1 <= b2 + 1;
         }
-        if (!covered) continue;
-        // base = la; keep the layers after it
-        cells.lastFull[c] = la;
-        const keep = n - (k + 1);
-        for (let q = 0; q < keep; q++) layers[lb + q] = layers[lb + k + 1 + q];
-        nLayers[c] = keep;
-        break;
+        if (r >= ls.rowLo[lz] && r <= ls.rowHi[lz]) {
+          const e = ls.base[lz] + (r - ls.rowLo[lz]);
+          if (nSpans[e] > 1) {
+            covered = false;
+            break;
+          }
+          if (nSpans[e] === 1) {
+            a2 = spanA[e * MAX_SPANS];
+            b2 = spanB[e * MAX_SPANS];
+          }
+        }
+        if (a1 <= c0 && b1 >= c1) continue;
+        if (a2 <= c0 && b2 >= c1) continue;
+        covered =
+          a1 <= b1 && a2 <= b2 && (a1 < a2 ? a1 : a2) <= c0 && (b1 > b2 ? b1 : b2) >= c1 && a2 <= b1 + 1 && a1 <= b2 + 1;
       }
+      if (!covered) continue;
+      // base = la; keep the layers after it
+      cells.lastFull[c] = la;
+      const keep = n - (k + 1);
+      for (let q = 0; q < keep; q++) layers[lb + q] = layers[lb + k + 1 + q];
+      nLayers[c] = keep;
+      break;
     }
   }
 }

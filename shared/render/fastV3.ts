@@ -10,22 +10,22 @@
  */
 import { STATE_H, STATE_W } from '../sim/constants.ts';
 import { newCamera, setCamera } from './camera.ts';
-import { evaluateCell, type EvalContext } from './cellEval.ts';
+import { evaluateCell, evaluateSingle, type EvalContext } from './cellEval.ts';
 import { UNIFORM } from './cellGrid.ts';
 import { CAP, classifyLayer, newCells, reduceAdjacentPairs, resetCells } from './cells.ts';
 import { hudQuads, newHudQuads } from './hud.ts';
-import { addDrawLayer, addGfxLayer, addTextLayer, newLayers, resetLayers } from './layers.ts';
+import { addDrawLayer, addGfxLayer, addTextLayer, LAYER_TEXT, newLayers, resetLayers } from './layers.ts';
 import type { ObservationScene } from './observationScene.ts';
 import { formatScore, newTextStrip, renderTextStrip, TEXT_HEIGHT } from './scoreText.ts';
 import { buildVisibleShapes, newShapeList, SHAPE_GFX } from './shapes.ts';
 
-const ls = newLayers();
+export const ls = newLayers();
 const cells = newCells();
 const cam = newCamera();
 const shapes = newShapeList();
 const hud = newHudQuads();
 const text = newTextStrip();
-const ctx: EvalContext = { ls, cells, text };
+export const ctx: EvalContext = { ls, cells, text };
 const hudX = new Int32Array(4);
 const hudY = new Int32Array(4);
 let uniformRgb = new Int32Array(256);
@@ -87,34 +87,44 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
     uniformRgb[l] = (UNIFORM[(col >> 16) & 255] << 16) | (UNIFORM[(col >> 8) & 255] << 8) | UNIFORM[col & 255];
   }
   const nLayers = cells.nLayers;
-  const overflow = cells.overflow;
   const lastFull = cells.lastFull;
-  for (let c = 0; c < STATE_W * STATE_H; c++) {
-    const n = nLayers[c];
-    const o = c * 3;
-    if (n === 0 && overflow[c] === 0) {
-      const lf = lastFull[c];
-      const v = lf >= 0 ? uniformRgb[lf] : 0;
-      out[o] = v >> 16;
-      out[o + 1] = (v >> 8) & 255;
-      out[o + 2] = v & 255;
-      continue;
-    }
-    const i = (c / STATE_W) | 0;
-    const j = c - i * STATE_W;
-    if (n === 1 && cells.layers[c * CAP] === textLayer && overflow[c] === 0 && lastFull[c] >= 0 && ls.color[lastFull[c]] === 0) {
-      // the score text over the black HUD bar only: depends on the text alone
-      let v = cache[c];
-      if (v < 0) {
-        evaluateCell(ctx, i, j, out, o);
-        v = (out[o] << 16) | (out[o + 1] << 8) | out[o + 2];
-        cache[c] = v;
-      } else {
-        out[o] = (v >> 16) & 255;
+  const list = cells.layers;
+  const kind = ls.kind;
+  const color = ls.color;
+  const uRgb = uniformRgb;
+  for (let i = 0, c = 0; i < STATE_H; i++) {
+    for (let j = 0; j < STATE_W; j++, c++) {
+      // 0: uniform; 1..CAP: list; OVERFLOW: every layer after lastFull
+      const n = nLayers[c];
+      const o = c * 3;
+      if (n === 0) {
+        const lf = lastFull[c];
+        const v = lf >= 0 ? uRgb[lf] : 0;
+        out[o] = v >> 16;
         out[o + 1] = (v >> 8) & 255;
         out[o + 2] = v & 255;
+        continue;
       }
-    } else {
+      if (n === 1) {
+        const l = list[c * CAP];
+        const lf = lastFull[c];
+        if (kind[l] !== LAYER_TEXT) {
+          if (evaluateSingle(ls, i, j, l, lf >= 0 ? color[lf] : 0, out, o)) continue;
+        } else if (l === textLayer && lf >= 0 && color[lf] === 0) {
+          // the score text over the black HUD bar only: depends on the text alone
+          let v = cache[c];
+          if (v < 0) {
+            evaluateCell(ctx, i, j, out, o);
+            v = (out[o] << 16) | (out[o + 1] << 8) | out[o + 2];
+            cache[c] = v;
+          } else {
+            out[o] = (v >> 16) & 255;
+            out[o + 1] = (v >> 8) & 255;
+            out[o + 2] = v & 255;
+          }
+          continue;
+        }
+      }
       evaluateCell(ctx, i, j, out, o);
     }
   }
@@ -124,6 +134,6 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
 /** Debug statistics of the last frame (tests / benchmarks). */
 export function lastFrameStats(): { mixed: number; layers: number } {
   let mixed = 0;
-  for (let c = 0; c < STATE_W * STATE_H; c++) if (cells.nLayers[c] > 0 || cells.overflow[c]) mixed++;
+  for (let c = 0; c < STATE_W * STATE_H; c++) if (cells.nLayers[c] > 0) mixed++;
   return { mixed, layers: ls.count };
 }

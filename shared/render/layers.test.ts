@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WINDOW_H, WINDOW_W } from '../sim/constants.ts';
 import { drawPolygon } from './drawPolygon.ts';
 import { aaPolygon, filledPolygon, toInt16 } from './gfxPolygon.ts';
-import { addDrawLayer, addGfxLayer, edgePixelsInBox, edgeXRange, fringePixels, MAX_SPANS, newLayers, resetLayers, type Layers } from './layers.ts';
+import { addDrawLayer, addGfxLayer, edgeBandRange, edgePixelsInBox, edgeXRange, fringePixels, MAX_SPANS, newLayers, resetLayers, type Layers } from './layers.ts';
 import { newCanvas, type RgbCanvas } from './rgbCanvas.ts';
 
 /** Deterministic PRNG for the synthetic cases. */
@@ -64,6 +64,11 @@ function rebuild(ls: Layers, layer: number, flipped: boolean): RgbCanvas {
     for (let p = 0; p < m; p++) {
       edgeXRange(ls, q, br[p], br[p], range);
       if (bx[p] < range[0] || bx[p] > range[1]) throw new Error(`outline pixel ${bx[p]} on row ${br[p]} outside [${range[0]}, ${range[1]}]`);
+      // the exact band range, for the pixel's row alone and for bands of 2 to 10 rows holding it
+      for (let below = 0; below < 10; below += 3) {
+        edgeBandRange(ls, q, br[p] - below, br[p] + ((p * 7 + below) % 10), range);
+        if (bx[p] < range[0] || bx[p] > range[1]) throw new Error(`outline pixel ${bx[p]} on row ${br[p]} outside band range [${range[0]}, ${range[1]}]`);
+      }
       if (br[p] < ls.eR0[q] || br[p] > ls.eR1[q] || bx[p] < ls.eXa[q] || bx[p] > ls.eXb[q]) throw new Error('outline pixel outside the edge box');
     }
   }

@@ -645,6 +645,94 @@ export function edgeXRange(ls: Layers, k: number, ra: number, rb: number, range:
 }
 
 /**
+ * Column range of the pixels of AA outline edge k on post-flip rows [ra, rb], into
+ * range[0..1] (range[0] > range[1]: none), from the clipped Wu parameters the pixels are made
+ * from: a superset of the columns edgePixelsInBox produces there (alpha-0 pixels included), at
+ * most one step wider per end for x-major edges, and much tighter than edgeXRange.
+ */
+export function edgeBandRange(ls: Layers, k: number, ra: number, rb: number, range: Int32Array): void {
+  range[0] = 1;
+  range[1] = 0;
+  const type = ls.eType[k];
+  if (type === EDGE_NONE || ls.eR1[k] < ra || ls.eR0[k] > rb) return;
+  const ya = WINDOW_H - 1 - rb;
+  const yb = WINDOW_H - 1 - ra;
+  const x1 = ls.eX1[k];
+  const y1 = ls.eY1[k];
+  const yy0 = ls.eYY0[k];
+  const dy = ls.eDY[k];
+  let xa = 100000;
+  let xb = -100000;
+  if (type === EDGE_VERTICAL) {
+    const lo = dy > 0 ? yy0 : y1;
+    const hi = dy > 0 ? yy0 + dy : y1;
+    if (hi >= ya && lo <= yb) {
+      range[0] = x1;
+      range[1] = x1;
+    }
+    return;
+  }
+  if (type === EDGE_HORIZONTAL) {
+    if (y1 >= ya && y1 <= yb) {
+      const dx = ls.eDX[k];
+      range[0] = dx > 0 ? ls.eXX0[k] : x1;
+      range[1] = dx > 0 ? ls.eXX0[k] + dx : x1;
+    }
+    return;
+  }
+  // first end point
+  if (y1 >= ya && y1 <= yb) {
+    xa = x1;
+    xb = x1;
+  }
+  const xx0 = ls.eXX0[k];
+  const xdir = ls.eXdir[k];
+  const adj = ls.eAdj[k];
+  if (type === EDGE_YMAJOR) {
+    // step kk (1 <= kk <= dy - 1) draws row yy0 + kk at columns x and x + xdir,
+    // x = xx0 + xdir * floor(kk * adj / 2^32) (exact in doubles)
+    let kk0 = ya - yy0;
+    let kk1 = yb - yy0;
+    if (kk0 < 1) kk0 = 1;
+    if (kk1 > dy - 1) kk1 = dy - 1;
+    if (kk0 <= kk1) {
+      const wA = Math.floor((kk0 * adj) / TWO32);
+      const wB = Math.floor((kk1 * adj) / TWO32);
+      const a = xdir > 0 ? xx0 + wA : xx0 - wB - 1;
+      const b = xdir > 0 ? xx0 + wB + 1 : xx0 - wA;
+      if (a < xa) xa = a;
+      if (b > xb) xb = b;
+    }
+  } else {
+    // x-major: step s (1 <= s <= dx - 1) draws column xx0 + xdir * s at rows y_s and y_s + 1,
+    // y_s = yy0 + W(s), W(s) = floor(s * adj / 2^32) (s when adj = 0), non-decreasing: the
+    // steps with y_s in [ya - 1, yb], widened by one step per end against rounding
+    const dx = ls.eDX[k];
+    const ta = ya - 1 - yy0;
+    const tb = yb - yy0;
+    let s0: number;
+    let s1: number;
+    if (adj === 0) {
+      s0 = ta;
+      s1 = tb;
+    } else {
+      s0 = Math.ceil((ta * TWO32) / adj) - 1;
+      s1 = Math.ceil(((tb + 1) * TWO32) / adj);
+    }
+    if (s0 < 1) s0 = 1;
+    if (s1 > dx - 1) s1 = dx - 1;
+    if (s0 <= s1) {
+      const a = xdir > 0 ? xx0 + s0 : xx0 - s1;
+      const b = xdir > 0 ? xx0 + s1 : xx0 - s0;
+      if (a < xa) xa = a;
+      if (b > xb) xb = b;
+    }
+  }
+  range[0] = xa;
+  range[1] = xb;
+}
+
+/**
  * All pixels of AA outline edge k with columns in [c0, c1] and post-flip rows in [ra, rb], in
  * drawing order within each row, appended to xs / rows / alphas from index m (alpha 0 pixels
  * dropped; the layer's own fill is not applied here). Returns the new count. Incremental (no
