@@ -8,10 +8,17 @@ import tseslint from 'typescript-eslint';
 const NO_CLIENT = { group: ['**/client', '**/client/**'], message: 'server/ never imports client code.' };
 const NO_TRANSPORT_LIBS = {
   group: ['socket.io', 'socket.io/*', 'socket.io-client', 'socket.io-client/*', 'express', 'express/*'],
-  message: 'rooms/, race/ and drivers/ know no socket.io or express: publish through RaceBroadcaster, edges live in transport/ and http/.',
+  message:
+    'rooms/, race/ and drivers/ know no socket.io or express: publish through RaceBroadcaster, edges live in transport/ and http/.',
 };
-const NO_ROOMS_FROM_RACE = { group: ['**/rooms', '**/rooms/**'], message: 'race/ never imports rooms/ (rooms drive races, not the other way).' };
-const NO_TRANSPORT_FROM_STORE = { group: ['**/transport', '**/transport/**'], message: 'store/ never imports transport/.' };
+const NO_ROOMS_FROM_RACE = {
+  group: ['**/rooms', '**/rooms/**'],
+  message: 'race/ never imports rooms/ (rooms drive races, not the other way).',
+};
+const NO_TRANSPORT_FROM_STORE = {
+  group: ['**/transport', '**/transport/**'],
+  message: 'store/ never imports transport/.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'artifacts/**'] },
@@ -31,7 +38,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads'], message: 'shared/ has no I/O: keep Node APIs in server/.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'worker_threads'],
+              message: 'shared/ has no I/O: keep Node APIs in server/.',
+            },
             { group: ['**/server/**', '**/client/**'], message: 'shared/ imports nothing above it.' },
           ],
         },
@@ -54,7 +64,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'shared/ has no I/O.' },
-            { group: ['../render/*', '../env/*', '../protocol/*'], message: 'sim/ never imports render/, env/ or protocol/.' },
+            {
+              group: ['../render/*', '../env/*', '../protocol/*'],
+              message: 'sim/ never imports render/, env/ or protocol/.',
+            },
           ],
         },
       ],

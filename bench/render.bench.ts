@@ -8,7 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderObservation, type ObservationStyle } from '../shared/render/renderObservation.ts';
-import { roadDrawListFromRoadPoly, sceneFromRenderInputs, type RenderInputsJson, type RoadPolyJson } from '../shared/render/referenceScene.ts';
+import {
+  roadDrawListFromRoadPoly,
+  sceneFromRenderInputs,
+  type RenderInputsJson,
+  type RoadPolyJson,
+} from '../shared/render/referenceScene.ts';
 import type { ObservationScene } from '../shared/render/observationScene.ts';
 
 const SHARED = process.env.ARENA_SHARED_DIR ?? resolve(import.meta.dirname, '../../shared');
@@ -19,7 +24,9 @@ function readJson<T>(path: string): T {
 }
 
 function scenes(rollout: string, seed: number): Map<number, ObservationScene> {
-  const r = readJson<{ render_inputs_at_png_steps: Record<string, RenderInputsJson> }>(resolve(REF, `rollout_v3_${rollout}.json`));
+  const r = readJson<{ render_inputs_at_png_steps: Record<string, RenderInputsJson> }>(
+    resolve(REF, `rollout_v3_${rollout}.json`),
+  );
   const d = readJson<{ road_poly: RoadPolyJson[] }>(resolve(SHARED, `ref/data/continuous_seed_0${seed}.json`));
   const out = new Map<number, ObservationScene>();
   for (const [step, ri] of Object.entries(r.render_inputs_at_png_steps)) {
@@ -51,7 +58,9 @@ function bench(label: string, list: ObservationScene[], style: ObservationStyle,
     best = Math.min(best, (1000 * (t - t0)) / n);
     bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / n);
   }
-  console.log(`${label.padEnd(50)} ${best.toFixed(1).padStart(7)} us/obs wall, ${bestCpu.toFixed(1).padStart(7)} us/obs CPU (best of ${rounds})`);
+  console.log(
+    `${label.padEnd(50)} ${best.toFixed(1).padStart(7)} us/obs wall, ${bestCpu.toFixed(1).padStart(7)} us/obs CPU (best of ${rounds})`,
+  );
   return best;
 }
 

@@ -25,19 +25,31 @@ function botRaceSpec(raceId: string, seed: number): RaceSpec {
     seed,
     laps: 10,
     timeLimitTicksPerLap: 1000,
-    cars: DIFFICULTIES.map((difficulty, k) => ({ id: `car${k}`, name: `Bot ${k}`, driver: { kind: 'bot', difficulty } })),
+    cars: DIFFICULTIES.map((difficulty, k) => ({
+      id: `car${k}`,
+      name: `Bot ${k}`,
+      driver: { kind: 'bot', difficulty },
+    })),
   };
 }
 
 function tickCostOfOneRace(ticks: number): TickCostStats {
   const spec = botRaceSpec('bench', 3);
-  const engine = new RaceEngine(spec, spec.cars.map((c) => new BotDriver(c.driver.kind === 'bot' ? c.driver.difficulty : 'hard')), systemClock);
+  const engine = new RaceEngine(
+    spec,
+    spec.cars.map((c) => new BotDriver(c.driver.kind === 'bot' ? c.driver.difficulty : 'hard')),
+    systemClock,
+  );
   for (let t = 0; t < ticks && !engine.finished; t++) engine.step();
   return engine.tickCost.stats();
 }
 
 /** Runs n races in the pool for `seconds`; returns the slowest race's tick rate and the dropped ticks. */
-async function concurrentRaces(pool: WorkerPool, n: number, seconds: number): Promise<{ minHz: number; dropped: number }> {
+async function concurrentRaces(
+  pool: WorkerPool,
+  n: number,
+  seconds: number,
+): Promise<{ minHz: number; dropped: number }> {
   const latestTick = new Array<number>(n).fill(0);
   const dropped = new Array<number>(n).fill(0);
   const hosts = Array.from({ length: n }, (_, i) =>
@@ -65,11 +77,18 @@ async function concurrentRaces(pool: WorkerPool, n: number, seconds: number): Pr
   return { minHz: Math.min(...rates), dropped: droppedDuring };
 }
 
-async function spectatorBytesPerSecond(seconds: number): Promise<{ wire: number; payload: number; snapshotsPerSecond: number; events: number }> {
+async function spectatorBytesPerSecond(
+  seconds: number,
+): Promise<{ wire: number; payload: number; snapshotsPerSecond: number; events: number }> {
   const config = parseServerConfig({ PORT: '0', LOG_LEVEL: 'silent', CLIENT_DIST_DIR: '/nonexistent' });
   const arena = await startArena(config, { log: createLogger('silent') });
   try {
-    const room = arena.lobby.create({ laps: 3, seed: 5, bots: DIFFICULTIES.map((difficulty) => ({ difficulty })), waitSeconds: 0 });
+    const room = arena.lobby.create({
+      laps: 3,
+      seed: 5,
+      bots: DIFFICULTIES.map((difficulty) => ({ difficulty })),
+      waitSeconds: 0,
+    });
     const client = connect(`http://127.0.0.1:${arena.port}`, { transports: ['websocket'], reconnection: false });
     await new Promise((r) => client.once('connect', () => r(null)));
     await new Promise((r) => client.emit('race:spectate', { raceId: room.id }, r));
@@ -91,7 +110,12 @@ async function spectatorBytesPerSecond(seconds: number): Promise<{ wire: number;
     });
     await sleep(seconds * 1000);
     client.disconnect();
-    return { wire: wire / seconds, payload: payload / seconds, snapshotsPerSecond: snapshots / seconds, events: other / seconds };
+    return {
+      wire: wire / seconds,
+      payload: payload / seconds,
+      snapshotsPerSecond: snapshots / seconds,
+      events: other / seconds,
+    };
   } finally {
     await arena.close();
   }
@@ -110,11 +134,13 @@ const pool = new WorkerPool();
 console.log(`worker pool: ${pool.size} workers (${availableParallelism()} cores)`);
 await sleep(1500);
 let largest = 0;
-for (const n of process.argv[2] === "quick" ? [] : [1, 8, 16, 24, 32, 40, 48, 64]) {
+for (const n of process.argv[2] === 'quick' ? [] : [1, 8, 16, 24, 32, 40, 48, 64]) {
   const r = await concurrentRaces(pool, n, 5);
   // Holding 50 Hz: every race kept >= 99% of real time over the window (stalls from other load included).
   const holds = r.minHz >= 49.5;
-  console.log(`  ${String(n).padStart(2)} concurrent 8-bot races: slowest race ${r.minHz.toFixed(1)} Hz, dropped ticks ${r.dropped} -> ${holds ? 'holds 50 Hz' : 'below 50 Hz'}`);
+  console.log(
+    `  ${String(n).padStart(2)} concurrent 8-bot races: slowest race ${r.minHz.toFixed(1)} Hz, dropped ticks ${r.dropped} -> ${holds ? 'holds 50 Hz' : 'below 50 Hz'}`,
+  );
   if (!holds) break;
   largest = n;
 }

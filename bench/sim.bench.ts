@@ -37,7 +37,11 @@ function singleCarStepsPerSecond(render: boolean, steps: number): number {
 
 /** Ticks/s of an 8-car race (pure-pursuit bots driving) rendering all 8 observations per tick. */
 function raceTicksPerSecond(ticks: number): { ticksPerSecond: number; observationsPerSecond: number } {
-  const race = createRace({ seed: 3, cars: Array.from({ length: 8 }, (_, k) => ({ id: `car${k}` })), timeLimitTicksPerLap: 100000 });
+  const race = createRace({
+    seed: 3,
+    cars: Array.from({ length: 8 }, (_, k) => ({ id: `car${k}` })),
+    timeLimitTicksPerLap: 100000,
+  });
   const bots = race.cars.map(() => new PurePursuitBot(race.track.points, BOT_TUNINGS.medium));
   const buffers = race.cars.map(() => new Uint8Array(96 * 96 * 3));
   const t0 = performance.now();
@@ -89,20 +93,34 @@ function main(): void {
   const resets = resetMilliseconds(30);
 
   const rows: [string, string, string][] = [
-    ['single car, with 96x96 observation', `${withObs.toFixed(0)} steps/s`, gym ? `${gym.steps_per_s_median.toFixed(0)} steps/s` : 'n/a'],
+    [
+      'single car, with 96x96 observation',
+      `${withObs.toFixed(0)} steps/s`,
+      gym ? `${gym.steps_per_s_median.toFixed(0)} steps/s` : 'n/a',
+    ],
     [
       'single car, physics only',
       `${withoutObs.toFixed(0)} steps/s`,
       gym ? `${(1000 / gym.components.physics_ms_per_step).toFixed(0)} steps/s (physics alone)` : 'n/a',
     ],
-    ['8-car race tick, 8 observations', `${race.ticksPerSecond.toFixed(0)} ticks/s (${race.observationsPerSecond.toFixed(0)} obs/s)`, '-'],
-    ['reset (track + world + first frame)', `median ${median(resets).toFixed(2)} ms, max ${Math.max(...resets).toFixed(2)} ms`, gym ? `median ${gym.reset.median_ms.toFixed(1)} ms` : 'n/a'],
+    [
+      '8-car race tick, 8 observations',
+      `${race.ticksPerSecond.toFixed(0)} ticks/s (${race.observationsPerSecond.toFixed(0)} obs/s)`,
+      '-',
+    ],
+    [
+      'reset (track + world + first frame)',
+      `median ${median(resets).toFixed(2)} ms, max ${Math.max(...resets).toFixed(2)} ms`,
+      gym ? `median ${gym.reset.median_ms.toFixed(1)} ms` : 'n/a',
+    ],
   ];
   console.log(`CarRacing port speed on one core (node ${process.version})`);
   console.log(['measure', 'this port', 'Gymnasium CarRacing-v3'].join(' | '));
   for (const r of rows) console.log(r.join(' | '));
   if (gym) console.log(`speed-up with observation: ${(withObs / gym.steps_per_s_median).toFixed(1)}x Gymnasium`);
-  console.log(`targets: >= 3000 steps/s with observation: ${withObs >= 3000 ? 'met' : 'NOT met'}; >= 400 8-car ticks/s: ${race.ticksPerSecond >= 400 ? 'met' : 'NOT met'}`);
+  console.log(
+    `targets: >= 3000 steps/s with observation: ${withObs >= 3000 ? 'met' : 'NOT met'}; >= 400 8-car ticks/s: ${race.ticksPerSecond >= 400 ? 'met' : 'NOT met'}`,
+  );
 }
 
 main();

@@ -47,7 +47,8 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
   const scheduler = deps.scheduler ?? systemScheduler;
   const resultsSink = deps.resultsSink ?? new InMemoryResultsSink();
   const hosts =
-    deps.hosts ?? (config.raceWorkers === 0 ? new InProcessRaceHostFactory(clock, scheduler) : new WorkerPool(config.raceWorkers));
+    deps.hosts ??
+    (config.raceWorkers === 0 ? new InProcessRaceHostFactory(clock, scheduler) : new WorkerPool(config.raceWorkers));
   const broadcaster = new SocketRaceBroadcaster();
   const lobby = new Lobby({
     clock,

@@ -54,7 +54,17 @@ describe('npm run sim -- rollout', () => {
     writeFileSync(actionsFile, JSON.stringify(ep.steps.map((s) => s.action)));
     const framesDir = join(dir, 'frames');
     const out = JSON.parse(
-      runCli(['rollout', '--seed', String(ep.seed), '--actions', actionsFile, '--frames-dir', framesDir, '--frames-every', '50']),
+      runCli([
+        'rollout',
+        '--seed',
+        String(ep.seed),
+        '--actions',
+        actionsFile,
+        '--frames-dir',
+        framesDir,
+        '--frames-every',
+        '50',
+      ]),
     ) as { steps: (EpisodeStep & { angle: number; vel: number[]; ang_vel: number })[] };
     expect(out.steps).toHaveLength(ep.steps.length);
     out.steps.forEach((s, i) => {
@@ -66,7 +76,13 @@ describe('npm run sim -- rollout', () => {
         ['ang_vel', 'angle', 'pos', 'reward', 'terminated', 'tile_visited_count', 'truncated', 'vel'].sort(),
       );
     });
-    expect(readdirSync(framesDir).sort()).toEqual(['step_0000.png', 'step_0050.png', 'step_0100.png', 'step_0150.png', 'step_0200.png']);
+    expect(readdirSync(framesDir).sort()).toEqual([
+      'step_0000.png',
+      'step_0050.png',
+      'step_0100.png',
+      'step_0150.png',
+      'step_0200.png',
+    ]);
     const frame = decodePngToRgb(readFileSync(join(framesDir, 'step_0100.png')));
     expect([frame.width, frame.height]).toEqual([96, 96]);
   });
@@ -78,7 +94,9 @@ describe('npm run sim -- rollout', () => {
     const out = JSON.parse(runCli(['rollout', '--seed', '1', '--actions', file, '--discrete'])) as { steps: unknown[] };
     expect(out.steps).toHaveLength(5);
     writeFileSync(file, JSON.stringify([[0, 1]]));
-    expect(() => runCli(['rollout', '--seed', '1', '--actions', file])).toThrow(/action 0: expected \[steer, gas, brake\]/);
+    expect(() => runCli(['rollout', '--seed', '1', '--actions', file])).toThrow(
+      /action 0: expected \[steer, gas, brake\]/,
+    );
     writeFileSync(file, '{ nope');
     expect(() => runCli(['rollout', '--seed', '1', '--actions', file])).toThrow(/not JSON/);
   });
@@ -88,9 +106,23 @@ describe('determinism across processes', () => {
   it('gives identical steps and identical frames in a separate process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'determinism-'));
     const actionsFile = join(dir, 'actions.json');
-    const actions = Array.from({ length: 120 }, (_, i) => [Math.sin(i / 9), i % 40 < 30 ? 0.7 : 0, i % 40 >= 34 ? 0.6 : 0]);
+    const actions = Array.from({ length: 120 }, (_, i) => [
+      Math.sin(i / 9),
+      i % 40 < 30 ? 0.7 : 0,
+      i % 40 >= 34 ? 0.6 : 0,
+    ]);
     writeFileSync(actionsFile, JSON.stringify(actions));
-    const args = (frames: string): string[] => ['rollout', '--seed', '9', '--actions', actionsFile, '--frames-dir', frames, '--frames-every', '10'];
+    const args = (frames: string): string[] => [
+      'rollout',
+      '--seed',
+      '9',
+      '--actions',
+      actionsFile,
+      '--frames-dir',
+      frames,
+      '--frames-every',
+      '10',
+    ];
     const here = runCli(args(join(dir, 'a')));
     const there = runSimProcess(args(join(dir, 'b')));
     expect(there.trim()).toBe(here);

@@ -28,7 +28,8 @@ const USAGE = `usage: npm run sim -- <command> [options]
 
 export function parseSeed(text: string | undefined): IntegerSeed {
   if (text === undefined) throw new CliUsageError('--seed N is required');
-  if (!/^\d+$/.test(text)) throw new CliUsageError(`--seed must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text))
+    throw new CliUsageError(`--seed must be a non-negative integer, got ${JSON.stringify(text)}`);
   const big = BigInt(text);
   return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
@@ -78,7 +79,8 @@ export function parseActions(text: string, discrete: boolean): CarRacingAction[]
   if (!Array.isArray(data)) throw new CliUsageError('actions file must hold a JSON array of actions');
   return data.map((a: unknown, i) => {
     if (discrete) {
-      if (typeof a !== 'number' || !Number.isInteger(a)) throw new CliUsageError(`action ${i}: expected an integer 0..4`);
+      if (typeof a !== 'number' || !Number.isInteger(a))
+        throw new CliUsageError(`action ${i}: expected an integer 0..4`);
       return a;
     }
     if (!Array.isArray(a) || a.length !== 3 || a.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
@@ -169,7 +171,8 @@ export function runCli(argv: readonly string[]): string {
     case 'rollout': {
       if (values.actions === undefined) throw new CliUsageError('rollout needs --actions FILE');
       const framesEvery = Number(values['frames-every']);
-      if (!Number.isInteger(framesEvery) || framesEvery < 1) throw new CliUsageError('--frames-every must be a positive integer');
+      if (!Number.isInteger(framesEvery) || framesEvery < 1)
+        throw new CliUsageError('--frames-every must be a positive integer');
       const steps = rolloutCommand({
         seed: parseSeed(values.seed),
         actions: parseActions(readFileSync(values.actions, 'utf8'), values.discrete),
@@ -184,7 +187,9 @@ export function runCli(argv: readonly string[]): string {
     case 'random':
       return `Total Reward: ${randomCommand(parseSeed(values.seed), values.discrete, values.v0)}`;
     default:
-      throw new CliUsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`);
+      throw new CliUsageError(
+        command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}`,
+      );
   }
 }
 

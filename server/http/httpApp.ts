@@ -64,7 +64,9 @@ function errorHandler(log: Logger): ErrorRequestHandler {
     }
     const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
     if (status === 413) {
-      res.status(413).json({ ok: false, code: ErrorCode.INVALID_PAYLOAD, message: `body over ${MAX_JSON_BODY_BYTES} bytes` });
+      res
+        .status(413)
+        .json({ ok: false, code: ErrorCode.INVALID_PAYLOAD, message: `body over ${MAX_JSON_BODY_BYTES} bytes` });
       return;
     }
     if (status >= 400 && status < 500) {

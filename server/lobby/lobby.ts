@@ -3,7 +3,13 @@ import type { RaceListing, RaceResults } from '../../shared/protocol/events.ts';
 import { DEFAULT_RACE_CARS, type CreateRaceRequest } from '../../shared/protocol/schemas.ts';
 import type { AgentDriverRegistry } from '../drivers/agentDriver.ts';
 import type { DriverSpec } from '../drivers/driver.ts';
-import { AgentNotFoundError, InvalidPayloadError, RaceNotFinishedError, RaceNotFoundError, ShuttingDownError } from '../errors.ts';
+import {
+  AgentNotFoundError,
+  InvalidPayloadError,
+  RaceNotFinishedError,
+  RaceNotFoundError,
+  ShuttingDownError,
+} from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Clock, Scheduler } from '../race/clock.ts';
 import type { RaceHostFactory } from '../race/raceSpec.ts';
@@ -47,11 +53,19 @@ export class Lobby {
     for (const agentId of agents) if (!this.options.agents.has(agentId)) throw new AgentNotFoundError(agentId);
     const maxCars = request.maxCars ?? Math.max(DEFAULT_RACE_CARS, request.bots.length + agents.length);
     if (request.bots.length + agents.length > maxCars) {
-      throw new InvalidPayloadError(`${request.bots.length} bots and ${agents.length} agents do not fit ${maxCars} cars`);
+      throw new InvalidPayloadError(
+        `${request.bots.length} bots and ${agents.length} agents do not fit ${maxCars} cars`,
+      );
     }
     const presetSeats: { name: string; driver: DriverSpec }[] = [
-      ...request.bots.map((b, i) => ({ name: `Bot ${i + 1} (${b.difficulty})`, driver: { kind: 'bot', difficulty: b.difficulty } as const })),
-      ...agents.map((agentId) => ({ name: this.options.agents.displayName(agentId), driver: { kind: 'agent', agentId } as const })),
+      ...request.bots.map((b, i) => ({
+        name: `Bot ${i + 1} (${b.difficulty})`,
+        driver: { kind: 'bot', difficulty: b.difficulty } as const,
+      })),
+      ...agents.map((agentId) => ({
+        name: this.options.agents.displayName(agentId),
+        driver: { kind: 'agent', agentId } as const,
+      })),
     ];
     return this.open({
       id: randomUUID(),
@@ -83,7 +97,8 @@ export class Lobby {
     if (open !== undefined) return open;
     const settings = finished.settings;
     for (const seat of settings.presetSeats) {
-      if (seat.driver.kind === 'agent' && !this.options.agents.has(seat.driver.agentId)) throw new AgentNotFoundError(seat.driver.agentId);
+      if (seat.driver.kind === 'agent' && !this.options.agents.has(seat.driver.agentId))
+        throw new AgentNotFoundError(seat.driver.agentId);
     }
     let seed = randomInt(MAX_RANDOM_SEED);
     while (seed === settings.seed) seed = randomInt(MAX_RANDOM_SEED);
@@ -94,22 +109,19 @@ export class Lobby {
   }
 
   private open(settings: RaceRoomSettings): RaceRoom {
-    const room: RaceRoom = new RaceRoom(
-      settings,
-      {
-        clock: this.options.clock,
-        scheduler: this.options.scheduler,
-        hosts: this.options.hosts,
-        broadcaster: this.options.broadcaster,
-        resultsSink: this.options.resultsSink,
-        log: this.options.log,
-        onChange: () => this.publish(),
-        onClosed: (closed) => {
-          this.rooms.delete(closed.id);
-          this.publish();
-        },
+    const room: RaceRoom = new RaceRoom(settings, {
+      clock: this.options.clock,
+      scheduler: this.options.scheduler,
+      hosts: this.options.hosts,
+      broadcaster: this.options.broadcaster,
+      resultsSink: this.options.resultsSink,
+      log: this.options.log,
+      onChange: () => this.publish(),
+      onClosed: (closed) => {
+        this.rooms.delete(closed.id);
+        this.publish();
       },
-    );
+    });
     this.rooms.set(room.id, room);
     this.publish();
     return room;

@@ -65,7 +65,8 @@ export class ManualTime implements Clock, Scheduler {
     for (;;) {
       let nextId = -1;
       let next: { at: number; callback: () => void } | undefined;
-      for (const [id, t] of this.pending) if (t.at <= end && (next === undefined || t.at < next.at)) [nextId, next] = [id, t];
+      for (const [id, t] of this.pending)
+        if (t.at <= end && (next === undefined || t.at < next.at)) [nextId, next] = [id, t];
       if (next === undefined) break;
       this.pending.delete(nextId);
       this.now = Math.max(this.now, next.at);

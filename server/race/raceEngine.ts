@@ -100,10 +100,12 @@ export class RaceEngine {
     if (this.race.finished) return { tick: this.race.tick, events, snapshot: this.snapshot(), finished: true };
     const actions = this.actions;
     const cars = this.race.cars;
-    for (let k = 0; k < cars.length; k++) actions[k] = cars[k].status === 'racing' ? this.drivers[k].act(this.race, k) : null;
+    for (let k = 0; k < cars.length; k++)
+      actions[k] = cars[k].status === 'racing' ? this.drivers[k].act(this.race, k) : null;
     this.actionLog.push(actions);
     const result = stepRace(this.race, actions);
-    for (const e of result.events) if (e.type !== 'collision' || this.isNewCollision(e.carA, e.carB, result.tick)) events.push(e);
+    for (const e of result.events)
+      if (e.type !== 'collision' || this.isNewCollision(e.carA, e.carB, result.tick)) events.push(e);
     const last = this.race.finished;
     const snapshot = last || result.tick % SNAPSHOT_EVERY_TICKS === 0 ? this.snapshot() : null;
     this.tickCost.record(this.clock.nowMs() - t0);

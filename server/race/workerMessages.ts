@@ -11,7 +11,12 @@ export type WorkerCommand =
       readonly carIndex: number;
       readonly action: { steer: number; gas: number; brake: number } | null;
     }
-  | { readonly type: 'retire'; readonly raceId: string; readonly carIndex: number; readonly reason: 'disconnected' | 'agentTimeout' }
+  | {
+      readonly type: 'retire';
+      readonly raceId: string;
+      readonly carIndex: number;
+      readonly reason: 'disconnected' | 'agentTimeout';
+    }
   | { readonly type: 'abort'; readonly raceId: string };
 
 /** Race worker → main thread; a worker posts them in batches (`WorkerReport[]`, in order). */

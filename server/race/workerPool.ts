@@ -112,7 +112,9 @@ const TSX_ESM_API = 'dist/esm/api/index.mjs';
  * the worker first and then imports the module. Works under `tsx` and under vitest alike.
  */
 function startTypeScriptWorker(entry: URL): Worker {
-  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), TSX_ESM_API)).href;
+  const tsxApi = pathToFileURL(
+    join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), TSX_ESM_API),
+  ).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(bootstrap, { eval: true });
 }

@@ -63,7 +63,9 @@ describe('RaceRoom', () => {
     expect(t.snapshots()).toBe(1); // the grid, for late joiners
     t.time.advance(2999);
     expect(t.room.status).toBe('countdown');
-    expect(t.events.filter((e) => e.type === 'countdown').map((e) => (e as { secondsLeft: number }).secondsLeft)).toEqual([3, 2, 1]);
+    expect(
+      t.events.filter((e) => e.type === 'countdown').map((e) => (e as { secondsLeft: number }).secondsLeft),
+    ).toEqual([3, 2, 1]);
     t.time.advance(1);
     expect(t.room.status).toBe('racing');
     t.room.input(1, { steer: 0, gas: 1, brake: 0 });

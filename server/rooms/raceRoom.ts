@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DriverKind, RaceListing, RaceResults, RaceStateMessage, RaceStatus } from '../../shared/protocol/events.ts';
+import type {
+  DriverKind,
+  RaceListing,
+  RaceResults,
+  RaceStateMessage,
+  RaceStatus,
+} from '../../shared/protocol/events.ts';
 import { RIVAL_COLORS } from '../../shared/sim/carColors.ts';
 import type { CarAction } from '../../shared/sim/race.ts';
 import type { DriverSpec } from '../drivers/driver.ts';
@@ -130,7 +136,8 @@ export class RaceRoom {
         return { carIndex: seat.carIndex, token: seat.token! };
       }
     }
-    if (this.status !== 'waiting' || this.host !== null) throw new RaceNotJoinableError(this.id, `it is ${this.status === 'waiting' ? 'starting' : this.status}`);
+    if (this.status !== 'waiting' || this.host !== null)
+      throw new RaceNotJoinableError(this.id, `it is ${this.status === 'waiting' ? 'starting' : this.status}`);
     if (this.seats.length >= this.settings.maxCars) throw new RaceNotJoinableError(this.id, 'it is full');
     const seat = this.addSeat(name, { kind: 'human' }, randomUUID());
     this.deps.onChange(this);
@@ -197,7 +204,8 @@ export class RaceRoom {
         color: [...RIVAL_COLORS[s.carIndex % RIVAL_COLORS.length]] as [number, number, number],
       })),
       tick: this.tick,
-      countdownMsLeft: this.countdownEndsAtMs === null ? null : Math.max(0, this.countdownEndsAtMs - this.deps.clock.nowMs()),
+      countdownMsLeft:
+        this.countdownEndsAtMs === null ? null : Math.max(0, this.countdownEndsAtMs - this.deps.clock.nowMs()),
       rematchRaceId: this.rematchId,
     };
   }
@@ -307,7 +315,9 @@ export class RaceRoom {
     this.timers.clear();
     this.setStatus('finished');
     this.deps.broadcaster.results(this.id, results);
-    this.deps.resultsSink.save(results).catch((err: unknown) => this.deps.log.error({ raceId: this.id, err }, 'saving results failed'));
+    this.deps.resultsSink
+      .save(results)
+      .catch((err: unknown) => this.deps.log.error({ raceId: this.id, err }, 'saving results failed'));
     this.resolveFinished(results);
     if (!this.disposed) this.timers.set(LINGER_TIMER, this.settings.resultsLingerMs, () => this.close());
   }

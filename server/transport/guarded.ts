@@ -14,7 +14,12 @@ type Ack = (reply: Reply<object>) => void;
  * else is logged and answered INTERNAL.
  */
 export function guarded<S extends z.ZodType>(
-  options: { schema: S; limiter: RateLimiter; rateCode: typeof ErrorCode.INPUT_RATE_LIMITED | typeof ErrorCode.RATE_LIMITED; log: Logger },
+  options: {
+    schema: S;
+    limiter: RateLimiter;
+    rateCode: typeof ErrorCode.INPUT_RATE_LIMITED | typeof ErrorCode.RATE_LIMITED;
+    log: Logger;
+  },
   handler: (payload: z.infer<S>) => object | void,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {

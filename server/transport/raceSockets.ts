@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { clampAction } from '../../shared/protocol/actionSpace.ts';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
-import { joinSchema, raceInputSchema, rematchSchema, spectateSchema, type HumanInput } from '../../shared/protocol/schemas.ts';
+import {
+  joinSchema,
+  raceInputSchema,
+  rematchSchema,
+  spectateSchema,
+  type HumanInput,
+} from '../../shared/protocol/schemas.ts';
 import { NotADriverError } from '../errors.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';

@@ -55,7 +55,14 @@ interface Episode {
   frames: { steps: number[]; png_dir: string };
 }
 
-const RUNS = ['continuous_seed_00', 'continuous_seed_01', 'continuous_seed_02', 'continuous_seed_03', 'continuous_seed_04', 'lap_seed_01'];
+const RUNS = [
+  'continuous_seed_00',
+  'continuous_seed_01',
+  'continuous_seed_02',
+  'continuous_seed_03',
+  'continuous_seed_04',
+  'lap_seed_01',
+];
 
 describe('CarRacing-v3 frames of our own rollouts against Gymnasium 1.3.0 (ref/data)', () => {
   for (const name of RUNS) {
@@ -97,7 +104,9 @@ describe('CarRacing-v3 frames of our own rollouts against the spec rollouts ("%0
       const wanted = new Set(pngSteps);
       const results: string[] = [];
       const check = (step: number, obs: Uint8Array): void => {
-        const ref = readPng(resolve(SPEC_REFERENCE_DIR, `rollout_v3_${name}_obs_step${String(step).padStart(3, '0')}.png`));
+        const ref = readPng(
+          resolve(SPEC_REFERENCE_DIR, `rollout_v3_${name}_obs_step${String(step).padStart(3, '0')}.png`),
+        );
         const { mean, differing } = compare(obs, ref, false);
         results.push(`step ${step}: ${differing} px, mean ${mean.toFixed(4)}`);
         expect(mean, `${name} step ${step}: ${differing} differing pixels`).toBeLessThanOrEqual(MAX_MEAN_ABS_DIFF);

@@ -21,7 +21,10 @@ export const createRaceSchema = z.object({
   laps: z.int().min(1).max(MAX_RACE_LAPS),
   /** Track seed; random when omitted. */
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  bots: z.array(z.object({ difficulty: z.enum(['easy', 'medium', 'hard']) })).max(MAX_RACE_CARS).default([]),
+  bots: z
+    .array(z.object({ difficulty: z.enum(['easy', 'medium', 'hard']) }))
+    .max(MAX_RACE_CARS)
+    .default([]),
   agents: z.array(z.string().min(1).max(128)).max(MAX_RACE_CARS).optional(),
   /** Seats in all (bots, agents and humans). [default: 8] */
   maxCars: z.int().min(1).max(MAX_RACE_CARS).optional(),

@@ -33,13 +33,21 @@ describe('packSnapshot / unpackSnapshot', () => {
       expect(Math.abs(b.angle - a.angle), `car ${k} angle`).toBeLessThanOrEqual(Math.PI / 65536);
       expect(Math.abs(b.steerRad - a.steerRad), `car ${k} steer`).toBeLessThanOrEqual(0.4 / 254);
       expect(Math.abs(b.speed - a.speed), `car ${k} speed`).toBeLessThanOrEqual(0.25);
-      expect([b.lapsCompleted, b.position, b.status, b.dnfReason]).toEqual([a.lapsCompleted, a.position, a.status, a.dnfReason]);
+      expect([b.lapsCompleted, b.position, b.status, b.dnfReason]).toEqual([
+        a.lapsCompleted,
+        a.position,
+        a.status,
+        a.dnfReason,
+      ]);
     });
   });
 
   it('wraps angles and clamps out-of-range values instead of overflowing', () => {
     const back = unpackSnapshot(
-      packSnapshot({ tick: 1, cars: [car({ x: 5000, y: -5000, angle: -Math.PI / 2, speed: 1000, steerRad: 9, lapsCompleted: 999 })] }),
+      packSnapshot({
+        tick: 1,
+        cars: [car({ x: 5000, y: -5000, angle: -Math.PI / 2, speed: 1000, steerRad: 9, lapsCompleted: 999 })],
+      }),
     ).cars[0];
     expect(back.x).toBeCloseTo(32767 / 32);
     expect(back.y).toBe(-1024);

@@ -97,7 +97,8 @@ export function unpackSnapshot(bytes: Uint8Array): Snapshot {
   const version = view.getUint8(0);
   if (version !== SNAPSHOT_VERSION) throw new RangeError(`snapshot version ${version}, expected ${SNAPSHOT_VERSION}`);
   const n = view.getUint8(1);
-  if (bytes.byteLength < snapshotByteLength(n)) throw new RangeError(`snapshot of ${n} cars needs ${snapshotByteLength(n)} bytes`);
+  if (bytes.byteLength < snapshotByteLength(n))
+    throw new RangeError(`snapshot of ${n} cars needs ${snapshotByteLength(n)} bytes`);
   const cars: CarSnapshot[] = [];
   for (let k = 0; k < n; k++) {
     const o = SNAPSHOT_HEADER_BYTES + SNAPSHOT_CAR_BYTES * k;

@@ -78,9 +78,9 @@ function blend(old: number, color: number, alpha: number): number {
   const orr = (old >> 16) & 255;
   const og = (old >> 8) & 255;
   const ob = old & 255;
-  const nr = orr + ((((color >> 16) & 255) - orr) * alpha >> 8);
-  const ng = og + ((((color >> 8) & 255) - og) * alpha >> 8);
-  const nb = ob + (((color & 255) - ob) * alpha >> 8);
+  const nr = orr + (((((color >> 16) & 255) - orr) * alpha) >> 8);
+  const ng = og + (((((color >> 8) & 255) - og) * alpha) >> 8);
+  const nb = ob + ((((color & 255) - ob) * alpha) >> 8);
   return (nr << 16) | (ng << 8) | nb;
 }
 
@@ -89,7 +89,16 @@ function blend(old: number, color: number, alpha: number): number {
  * [r0, r0 + nr), outside the layer's own fill, into gX/gV grouped by row from gStart[k * MAXR].
  * Returns the next free index.
  */
-function gatherFringe(ls: Layers, k: number, l: number, c0: number, c1: number, r0: number, nr: number, at: number): number {
+function gatherFringe(
+  ls: Layers,
+  k: number,
+  l: number,
+  c0: number,
+  c1: number,
+  r0: number,
+  nr: number,
+  at: number,
+): number {
   const r1 = r0 + nr - 1;
   const lo = ls.rowLo[l];
   const hi = ls.rowHi[l];
@@ -208,7 +217,18 @@ function xFromScratch(j: number, w: number, shift: number): number {
  * outline pixels gX/gV[p0, p1) (alphas) lie over an otherwise uniform `under`: the X value of
  * channel `sh`.
  */
-function runsX(j: number, c0: number, c1: number, under: number, color: number, ca: number, cb: number, p0: number, p1: number, sh: number): number {
+function runsX(
+  j: number,
+  c0: number,
+  c1: number,
+  under: number,
+  color: number,
+  ca: number,
+  cb: number,
+  p0: number,
+  p1: number,
+  sh: number,
+): number {
   const bv = (under >> sh) & 255;
   const pv = (color >> sh) & 255;
   const jT = j * 256;
@@ -461,7 +481,16 @@ function slotXMajor(ls: Layers, q: number, sb: number, c0: number, c1: number, y
  * order, appended to survX/survA from index nsv. Advances the y-major walker (rows must be
  * visited bottom-up).
  */
-function survivors(k: number, r: number, r0: number, a: number, b: number, c0: number, c1: number, nsv: number): number {
+function survivors(
+  k: number,
+  r: number,
+  r0: number,
+  a: number,
+  b: number,
+  c0: number,
+  c1: number,
+  nsv: number,
+): number {
   if (wYq[k] >= 0) {
     const y = WINDOW_H - 1 - r;
     const x1 = wX1[k];
@@ -1051,7 +1080,18 @@ function bucketXMajor(ls: Layers, q: number, c0: number, c1: number, yBase: numb
 }
 
 /** X value of a row: bv, with pv on [ca, cb] (clipped; empty if ca > cb) and the nf outline pixels. */
-function runRowX(jT: number, wo: number, wl: number, c0: number, c1: number, ca: number, cb: number, nf: number, bv: number, pv: number): number {
+function runRowX(
+  jT: number,
+  wo: number,
+  wl: number,
+  c0: number,
+  c1: number,
+  ca: number,
+  cb: number,
+  nf: number,
+  bv: number,
+  pv: number,
+): number {
   let sum = US[jT + bv];
   const d = pv - bv;
   if (ca <= cb) {
@@ -1265,7 +1305,15 @@ function fusedClass(i: number, j: number, bv: number, p0v: number, p1v: number):
  * B: the channel-class test of evaluateCell inlined for the common single-class case. Returns
  * false (nothing written) when evaluateCell must handle the cell.
  */
-export function evaluateSingle(ls: Layers, i: number, j: number, l: number, B: number, out: Uint8Array, o: number): boolean {
+export function evaluateSingle(
+  ls: Layers,
+  i: number,
+  j: number,
+  l: number,
+  B: number,
+  out: Uint8Array,
+  o: number,
+): boolean {
   const P = ls.color[l];
   const br = (B >> 16) & 255;
   const bg = (B >> 8) & 255;
@@ -1532,7 +1580,8 @@ function channelClasses(nc: number, all: boolean): void {
       if (uniformCh[p] || srcCh[p] !== p) continue;
       const shp = 16 - 8 * p;
       let eq = true;
-      for (let k = 0; k < nc && eq; k++) if (((cellColors[k] >> sh) & 255) !== ((cellColors[k] >> shp) & 255)) eq = false;
+      for (let k = 0; k < nc && eq; k++)
+        if (((cellColors[k] >> sh) & 255) !== ((cellColors[k] >> shp) & 255)) eq = false;
       if (eq) {
         srcCh[ch] = p;
         break;

@@ -54,16 +54,32 @@ export function makeAxis(n: number, m: number): Axis {
   const lastEndingAtOrBefore = new Int32Array(n);
   for (let s = 0; s < n; s++) {
     let a = m;
-    for (let k = 0; k < m; k++) if (hi[k] >= s) { a = k; break; }
+    for (let k = 0; k < m; k++)
+      if (hi[k] >= s) {
+        a = k;
+        break;
+      }
     firstEndingAtOrAfter[s] = a;
     let b = -1;
-    for (let k = m - 1; k >= 0; k--) if (lo[k] <= s) { b = k; break; }
+    for (let k = m - 1; k >= 0; k--)
+      if (lo[k] <= s) {
+        b = k;
+        break;
+      }
     lastStartingAtOrBefore[s] = b;
     let c = m;
-    for (let k = 0; k < m; k++) if (lo[k] >= s) { c = k; break; }
+    for (let k = 0; k < m; k++)
+      if (lo[k] >= s) {
+        c = k;
+        break;
+      }
     firstStartingAtOrAfter[s] = c;
     let d = -1;
-    for (let k = m - 1; k >= 0; k--) if (hi[k] <= s) { d = k; break; }
+    for (let k = m - 1; k >= 0; k--)
+      if (hi[k] <= s) {
+        d = k;
+        break;
+      }
     lastEndingAtOrBefore[s] = d;
   }
   const OUT = new Uint8Array(8192);
@@ -71,7 +87,18 @@ export function makeAxis(n: number, m: number): Axis {
     const v = (s * pass.recip) >> 16;
     OUT[s] = v > 255 ? 255 : v;
   }
-  return { pass, lo, hi, LO, HI, firstEndingAtOrAfter, lastStartingAtOrBefore, firstStartingAtOrAfter, lastEndingAtOrBefore, OUT };
+  return {
+    pass,
+    lo,
+    hi,
+    LO,
+    HI,
+    firstEndingAtOrAfter,
+    lastStartingAtOrBefore,
+    firstStartingAtOrAfter,
+    lastEndingAtOrBefore,
+    OUT,
+  };
 }
 
 export const X_AXIS = makeAxis(WINDOW_W, STATE_W);

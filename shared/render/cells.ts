@@ -232,7 +232,12 @@ export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
         if (a1 <= c0 && b1 >= c1) continue;
         if (a2 <= c0 && b2 >= c1) continue;
         covered =
-          a1 <= b1 && a2 <= b2 && (a1 < a2 ? a1 : a2) <= c0 && (b1 > b2 ? b1 : b2) >= c1 && a2 <= b1 + 1 && a1 <= b2 + 1;
+          a1 <= b1 &&
+          a2 <= b2 &&
+          (a1 < a2 ? a1 : a2) <= c0 &&
+          (b1 > b2 ? b1 : b2) >= c1 &&
+          a2 <= b1 + 1 &&
+          a1 <= b2 + 1;
       }
       if (!covered) continue;
       // base = la; keep the layers after it

@@ -8,7 +8,14 @@ import { hlineClipped, type RgbCanvas } from './rgbCanvas.ts';
 export type PolygonRule = 'pygame2.6' | 'pygame2.5';
 
 /** x of the edge (x1, y1) -> (x2, y2), y1 < y2, on row y. */
-export function drawPolygonIntersection(y: number, x1: number, y1: number, x2: number, y2: number, rule25: boolean): number {
+export function drawPolygonIntersection(
+  y: number,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  rule25: boolean,
+): number {
   const num = (y - y1) * (x2 - x1);
   const dy = y2 - y1;
   return rule25 ? Math.trunc(num / dy) + x1 : Math.trunc(num / dy + x1);

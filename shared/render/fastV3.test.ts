@@ -8,7 +8,10 @@ import { mulberry32, randomScene, type SceneOptions } from './testScenes.ts';
 import type { ObservationScene } from './observationScene.ts';
 
 const roads = [0, 1, 2].map((seed) =>
-  roadDrawListFromRoadPoly(readJson<{ road_poly: RoadPolyJson[] }>(resolve(REF_DATA_DIR, `continuous_seed_0${seed}.json`)).road_poly, [102, 102, 102]),
+  roadDrawListFromRoadPoly(
+    readJson<{ road_poly: RoadPolyJson[] }>(resolve(REF_DATA_DIR, `continuous_seed_0${seed}.json`)).road_poly,
+    [102, 102, 102],
+  ),
 );
 
 function firstDiff(a: Uint8Array, b: Uint8Array): string | null {

@@ -60,7 +60,8 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
   setCamera(cam, scene.t, -scene.ego.hullAngle, scene.ego.hullTransform.px, scene.ego.hullTransform.py);
   buildVisibleShapes(scene, cam, shapes);
   for (let k = 0; k < shapes.count; k++) {
-    if (shapes.kind[k] === SHAPE_GFX) addGfxLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k]);
+    if (shapes.kind[k] === SHAPE_GFX)
+      addGfxLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k]);
     else addDrawLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k], options.rule25, true);
   }
   hudQuads(scene.ego, true, hud);

@@ -172,7 +172,13 @@ export function aaLineNoEndpoint(
 }
 
 /** gfxdraw.aapolygon: AA lines v[i-1] -> v[i] for i = 1..n-1, then v[n-1] -> v[0]. */
-export function aaPolygon(canvas: RgbCanvas, vx: ArrayLike<number>, vy: ArrayLike<number>, n: number, color: number): void {
+export function aaPolygon(
+  canvas: RgbCanvas,
+  vx: ArrayLike<number>,
+  vy: ArrayLike<number>,
+  n: number,
+  color: number,
+): void {
   if (n < 3) return;
   for (let i = 1; i < n; i++) aaLineNoEndpoint(canvas, vx[i - 1], vy[i - 1], vx[i], vy[i], color);
   aaLineNoEndpoint(canvas, vx[n - 1], vy[n - 1], vx[0], vy[0], color);

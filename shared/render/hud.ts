@@ -22,7 +22,18 @@ const H = WINDOW_H;
 const s = W / 40.0;
 const h = H / 40.0;
 
-function push(q: HudQuads, color: number, x0: number, y0: number, x1: number, y1: number, x2: number, y2: number, x3: number, y3: number): void {
+function push(
+  q: HudQuads,
+  color: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  x3: number,
+  y3: number,
+): void {
   const k = q.count++;
   q.colors[k] = color;
   const o = k * 4;
@@ -44,7 +55,18 @@ function vertical(q: HudQuads, value: number, threshold: boolean, place: number,
 
 function horizontal(q: HudQuads, value: number, threshold: boolean, place: number, val: number, color: number): void {
   if (threshold && !(Math.abs(value) > 1e-4)) return;
-  push(q, color, (place + 0) * s, H - 4 * h, (place + val) * s, H - 4 * h, (place + val) * s, H - 2 * h, (place + 0) * s, H - 2 * h);
+  push(
+    q,
+    color,
+    (place + 0) * s,
+    H - 4 * h,
+    (place + val) * s,
+    H - 4 * h,
+    (place + val) * s,
+    H - 2 * h,
+    (place + 0) * s,
+    H - 2 * h,
+  );
 }
 
 /**

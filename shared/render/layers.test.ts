@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { WINDOW_H, WINDOW_W } from '../sim/constants.ts';
 import { drawPolygon } from './drawPolygon.ts';
 import { aaPolygon, filledPolygon, toInt16 } from './gfxPolygon.ts';
-import { addDrawLayer, addGfxLayer, edgeBandRange, edgePixelsInBox, edgeXRange, fringePixels, MAX_SPANS, newLayers, resetLayers, type Layers } from './layers.ts';
+import {
+  addDrawLayer,
+  addGfxLayer,
+  edgeBandRange,
+  edgePixelsInBox,
+  edgeXRange,
+  fringePixels,
+  MAX_SPANS,
+  newLayers,
+  resetLayers,
+  type Layers,
+} from './layers.ts';
 import { newCanvas, type RgbCanvas } from './rgbCanvas.ts';
 
 /** Deterministic PRNG for the synthetic cases. */
@@ -63,13 +74,16 @@ function rebuild(ls: Layers, layer: number, flipped: boolean): RgbCanvas {
     const m = edgePixelsInBox(ls, q, 0, WINDOW_W - 1, 0, WINDOW_H - 1, bx, br, ba, 0);
     for (let p = 0; p < m; p++) {
       edgeXRange(ls, q, br[p], br[p], range);
-      if (bx[p] < range[0] || bx[p] > range[1]) throw new Error(`outline pixel ${bx[p]} on row ${br[p]} outside [${range[0]}, ${range[1]}]`);
+      if (bx[p] < range[0] || bx[p] > range[1])
+        throw new Error(`outline pixel ${bx[p]} on row ${br[p]} outside [${range[0]}, ${range[1]}]`);
       // the exact band range, for the pixel's row alone and for bands of 2 to 10 rows holding it
       for (let below = 0; below < 10; below += 3) {
         edgeBandRange(ls, q, br[p] - below, br[p] + ((p * 7 + below) % 10), range);
-        if (bx[p] < range[0] || bx[p] > range[1]) throw new Error(`outline pixel ${bx[p]} on row ${br[p]} outside band range [${range[0]}, ${range[1]}]`);
+        if (bx[p] < range[0] || bx[p] > range[1])
+          throw new Error(`outline pixel ${bx[p]} on row ${br[p]} outside band range [${range[0]}, ${range[1]}]`);
       }
-      if (br[p] < ls.eR0[q] || br[p] > ls.eR1[q] || bx[p] < ls.eXa[q] || bx[p] > ls.eXb[q]) throw new Error('outline pixel outside the edge box');
+      if (br[p] < ls.eR0[q] || br[p] > ls.eR1[q] || bx[p] < ls.eXa[q] || bx[p] > ls.eXb[q])
+        throw new Error('outline pixel outside the edge box');
     }
   }
   for (let r = ls.rowLo[layer]; r <= ls.rowHi[layer]; r++) {
@@ -77,7 +91,6 @@ function rebuild(ls: Layers, layer: number, flipped: boolean): RgbCanvas {
     if (ls.edgeCount[layer] > 0) {
       const n = fringePixels(ls, layer, r, 0, WINDOW_W - 1, xs, al);
       for (let k = 0; k < n; k++) {
-
         const a = al[k];
         if (a === 255) put(xs[k], r, COLOR);
         else {

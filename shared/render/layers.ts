@@ -247,7 +247,16 @@ function ensureIsect(rows: number): void {
 }
 
 /** Spans of rows [y0, y1] from the intersections of rows [yr0, yr1] (indexed from yr0). */
-function spansFromIntersections(ls: Layers, layer: number, yr0: number, yr1: number, y0: number, y1: number, gfx: boolean, flipped: boolean): void {
+function spansFromIntersections(
+  ls: Layers,
+  layer: number,
+  yr0: number,
+  yr1: number,
+  y0: number,
+  y1: number,
+  gfx: boolean,
+  flipped: boolean,
+): void {
   const base = ls.base[layer];
   const lo = ls.rowLo[layer];
   for (let y = yr0; y <= yr1; y++) {
@@ -530,7 +539,8 @@ export function addDrawLayer(
 /** The score text blit: a rectangle, post-flip rows [top, bottom], columns [left, right]. */
 export function addTextLayer(ls: Layers, left: number, top: number, right: number, bottom: number): number {
   const layer = beginLayer(ls, LAYER_TEXT, 0, top, bottom);
-  for (let r = ls.rowLo[layer]; r <= ls.rowHi[layer]; r++) addSpan(ls, ls.base[layer] + (r - ls.rowLo[layer]), left, right);
+  for (let r = ls.rowLo[layer]; r <= ls.rowHi[layer]; r++)
+    addSpan(ls, ls.base[layer] + (r - ls.rowLo[layer]), left, right);
   return layer;
 }
 
@@ -539,7 +549,17 @@ export function addTextLayer(ls: Layers, left: number, top: number, right: numbe
  * outside the spans of row entry e (the layer's own fill), in drawing order, to xs/alphas from
  * index count; returns the new count. alpha 255 = written, else blended.
  */
-export function edgePixels(ls: Layers, k: number, y: number, c0: number, c1: number, e: number, xs: Int32Array, alphas: Int32Array, count: number): number {
+export function edgePixels(
+  ls: Layers,
+  k: number,
+  y: number,
+  c0: number,
+  c1: number,
+  e: number,
+  xs: Int32Array,
+  alphas: Int32Array,
+  count: number,
+): number {
   const type = ls.eType[k];
   if (type === EDGE_NONE) return count;
   const yy0 = ls.eYY0[k];
@@ -557,7 +577,8 @@ export function edgePixels(ls: Layers, k: number, y: number, c0: number, c1: num
     const dx = ls.eDX[k];
     if (dx > 0) {
       const a = ls.eXX0[k];
-      for (let x = a > c0 ? a : c0; x <= a + dx && x <= c1; x++) count = emit(x, 255, c0, c1, ns, so, ls, xs, alphas, count);
+      for (let x = a > c0 ? a : c0; x <= a + dx && x <= c1; x++)
+        count = emit(x, 255, c0, c1, ns, so, ls, xs, alphas, count);
     } else {
       count = emit(x1, 255, c0, c1, ns, so, ls, xs, alphas, count);
     }
@@ -884,7 +905,15 @@ export function edgePixelsInBox(
  * The AA outline pixels of gfx layer `layer` on post-flip row r within columns [c0, c1] that
  * survive the layer's own fill, in drawing order: xs[k], alphas[k] for k < returned count.
  */
-export function fringePixels(ls: Layers, layer: number, r: number, c0: number, c1: number, xs: Int32Array, alphas: Int32Array): number {
+export function fringePixels(
+  ls: Layers,
+  layer: number,
+  r: number,
+  c0: number,
+  c1: number,
+  xs: Int32Array,
+  alphas: Int32Array,
+): number {
   const y = WINDOW_H - 1 - r;
   const e = ls.base[layer] + (r - ls.rowLo[layer]);
   let count = 0;

@@ -5,7 +5,8 @@ import { newCanvas, type RgbCanvas } from './rgbCanvas.ts';
 
 function lit(c: RgbCanvas): Set<string> {
   const s = new Set<string>();
-  for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (c.data[(y * c.width + x) * 3] !== 0) s.add(`${x},${y}`);
+  for (let y = 0; y < c.height; y++)
+    for (let x = 0; x < c.width; x++) if (c.data[(y * c.width + x) * 3] !== 0) s.add(`${x},${y}`);
   return s;
 }
 

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { readJson, REF_DATA_DIR, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
 import { renderObservation } from './renderObservation.ts';
 import { renderV3Reference } from './referenceV3.ts';
-import { roadDrawListFromRoadPoly, sceneFromRenderInputs, type RenderInputsJson, type RoadPolyJson } from './referenceScene.ts';
+import {
+  roadDrawListFromRoadPoly,
+  sceneFromRenderInputs,
+  type RenderInputsJson,
+  type RoadPolyJson,
+} from './referenceScene.ts';
 
 /** The recorded rollouts with renderer inputs, and the ref/data episode holding their road_poly. */
 const ROLLOUTS = [
@@ -36,14 +41,21 @@ describe('v3 observations vs Gymnasium (pygame 2.1.2) PNGs: 0 differing pixels',
     const rollout = readJson<{ render_inputs_at_png_steps: Record<string, RenderInputsJson> }>(
       resolve(SPEC_REFERENCE_DIR, `rollout_v3_${r.name}.json`),
     );
-    const roadPoly = readJson<{ road_poly: RoadPolyJson[] }>(resolve(REF_DATA_DIR, `continuous_seed_0${r.seed}.json`)).road_poly;
+    const roadPoly = readJson<{ road_poly: RoadPolyJson[] }>(
+      resolve(REF_DATA_DIR, `continuous_seed_0${r.seed}.json`),
+    ).road_poly;
     for (const [step, ri] of Object.entries(rollout.render_inputs_at_png_steps)) {
       it(`${r.name} step ${step}`, () => {
         const road = roadDrawListFromRoadPoly(roadPoly, [ri.road_color[0], ri.road_color[1], ri.road_color[2]]);
         const scene = sceneFromRenderInputs(ri, road);
-        const png = readPngRgb(resolve(SPEC_REFERENCE_DIR, `rollout_v3_${r.name}_obs_step${step.padStart(3, '0')}.png`));
+        const png = readPngRgb(
+          resolve(SPEC_REFERENCE_DIR, `rollout_v3_${r.name}_obs_step${step.padStart(3, '0')}.png`),
+        );
         expect(diffCount(renderV3Reference(scene, { polygonRule: 'pygame2.5' }), png), 'reference renderer').toBe(0);
-        expect(diffCount(renderObservation(scene, 'v3', undefined, { polygonRule: 'pygame2.5' }), png), 'renderObservation').toBe(0);
+        expect(
+          diffCount(renderObservation(scene, 'v3', undefined, { polygonRule: 'pygame2.5' }), png),
+          'renderObservation',
+        ).toBe(0);
       });
     }
   }
@@ -53,7 +65,9 @@ describe('v3 observations vs Gymnasium (pygame 2.1.2) PNGs: 0 differing pixels',
     const rollout = readJson<{ render_inputs_at_png_steps: Record<string, RenderInputsJson> }>(
       resolve(SPEC_REFERENCE_DIR, `rollout_v3_${r.name}.json`),
     );
-    const roadPoly = readJson<{ road_poly: RoadPolyJson[] }>(resolve(REF_DATA_DIR, `continuous_seed_0${r.seed}.json`)).road_poly;
+    const roadPoly = readJson<{ road_poly: RoadPolyJson[] }>(
+      resolve(REF_DATA_DIR, `continuous_seed_0${r.seed}.json`),
+    ).road_poly;
     const ri = rollout.render_inputs_at_png_steps['100'];
     const scene = sceneFromRenderInputs(ri, roadDrawListFromRoadPoly(roadPoly, [102, 102, 102]));
     const png = readPngRgb(resolve(SPEC_REFERENCE_DIR, `rollout_v3_${r.name}_obs_step100.png`));

@@ -34,7 +34,13 @@ function flipVertical(canvas: RgbCanvas): void {
 export function renderV3Canvas(scene: ObservationScene, options: ReferenceOptions = {}): RgbCanvas {
   const rule = options.polygonRule ?? 'pygame2.6';
   const canvas = newCanvas(WINDOW_W, WINDOW_H);
-  const cam = setCamera(newCamera(), scene.t, -scene.ego.hullAngle, scene.ego.hullTransform.px, scene.ego.hullTransform.py);
+  const cam = setCamera(
+    newCamera(),
+    scene.t,
+    -scene.ego.hullAngle,
+    scene.ego.hullTransform.px,
+    scene.ego.hullTransform.py,
+  );
   const shapes = buildShapes(scene, cam, options.culling ?? 'gymnasium', newShapeList());
   for (let k = 0; k < shapes.count; k++) {
     const vx = shapes.vx.subarray(shapes.start[k], shapes.start[k] + shapes.size[k]);
@@ -62,6 +68,10 @@ export function renderV3Canvas(scene: ObservationScene, options: ReferenceOption
 }
 
 /** Reference v3 observation: 96x96x3 bytes. */
-export function renderV3Reference(scene: ObservationScene, options: ReferenceOptions = {}, out?: Uint8Array): Uint8Array {
+export function renderV3Reference(
+  scene: ObservationScene,
+  options: ReferenceOptions = {},
+  out?: Uint8Array,
+): Uint8Array {
   return smoothscale(renderV3Canvas(scene, options), STATE_W, STATE_H, out);
 }

@@ -49,7 +49,8 @@ function carFromHull(hull: readonly number[]): CarRenderState {
 
 /** Regions the dump cannot reproduce: the system-font label, the car, the ABS and steering bars. */
 function region(r: number, c: number): 'label' | 'car' | 'abs' | 'steer' | 'rest' {
-  if (r >= V0_LABEL_BOX.rowLo && r <= V0_LABEL_BOX.rowHi && c >= V0_LABEL_BOX.colLo && c <= V0_LABEL_BOX.colHi) return 'label';
+  if (r >= V0_LABEL_BOX.rowLo && r <= V0_LABEL_BOX.rowHi && c >= V0_LABEL_BOX.colLo && c <= V0_LABEL_BOX.colHi)
+    return 'label';
   if (r >= 66 && r <= 83 && c >= 38 && c <= 58) return 'car';
   if (r >= 84 && c >= 16 && c <= 27) return 'abs';
   if (r >= 84 && c >= 38 && c <= 58) return 'steer';
@@ -111,8 +112,12 @@ describe('v0 renderer vs gym 0.21 CarRacing-v0 (seed 0)', () => {
   });
 
   const track = buildTrack(0, { style: 'v0' });
-  const rollout = readJson<{ steps: { k: number; hull: number[] }[] }>(resolve(SPEC_REFERENCE_DIR, 'rollout_v0_seed0.json'));
-  const reset = readJson<Record<string, { hull_after_reset: number[] }>>(resolve(SPEC_REFERENCE_DIR, 'tracks_v0_seeds0-1.json'))['0'];
+  const rollout = readJson<{ steps: { k: number; hull: number[] }[] }>(
+    resolve(SPEC_REFERENCE_DIR, 'rollout_v0_seed0.json'),
+  );
+  const reset = readJson<Record<string, { hull_after_reset: number[] }>>(
+    resolve(SPEC_REFERENCE_DIR, 'tracks_v0_seeds0-1.json'),
+  )['0'];
   for (const step of [0, 1, 50, 120]) {
     it(`step ${step}: identical outside the label, the car and the ABS/steering bars`, () => {
       const hull = step === 0 ? [...reset.hull_after_reset, 0, 0, 0] : rollout.steps.find((s) => s.k === step)!.hull;
@@ -131,7 +136,9 @@ describe('v0 renderer vs gym 0.21 CarRacing-v0 (seed 0)', () => {
         hudReward: 0,
       };
       const obs = renderObservation(scene, 'v0');
-      const png = readPngRgb(resolve(SPEC_REFERENCE_DIR, `rollout_v0_seed0_obs_step${String(step).padStart(3, '0')}.png`));
+      const png = readPngRgb(
+        resolve(SPEC_REFERENCE_DIR, `rollout_v0_seed0_obs_step${String(step).padStart(3, '0')}.png`),
+      );
       const counts = { label: 0, car: 0, abs: 0, steer: 0, rest: 0 };
       for (let i = 0; i < 96 * 96; i++) {
         if (obs[i * 3] !== png[i * 3] || obs[i * 3 + 1] !== png[i * 3 + 1] || obs[i * 3 + 2] !== png[i * 3 + 2]) {

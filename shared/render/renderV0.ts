@@ -15,7 +15,23 @@
  * - The score label ("%04i", pyglet default system font, 36 pt at window (20, 50)) depends on the
  *   system's fonts and is NOT drawn: the label box (V0_LABEL_BOX) stays as the HUD bar left it.
  */
-import { GRASS_DIM, HULL_POLY1, HULL_POLY2, HULL_POLY3, HULL_POLY4, PLAYFIELD, SIZE, STATE_H, STATE_W, WHEEL_POLY, WHEEL_R, WHEEL_W, WINDOW_H, WINDOW_W, type Vec2Tuple } from '../sim/constants.ts';
+import {
+  GRASS_DIM,
+  HULL_POLY1,
+  HULL_POLY2,
+  HULL_POLY3,
+  HULL_POLY4,
+  PLAYFIELD,
+  SIZE,
+  STATE_H,
+  STATE_W,
+  WHEEL_POLY,
+  WHEEL_R,
+  WHEEL_W,
+  WINDOW_H,
+  WINDOW_W,
+  type Vec2Tuple,
+} from '../sim/constants.ts';
 import { b2MulX, b2MulY, cameraZoom, makeRotation, newCamera } from './camera.ts';
 import { hudQuads, newHudQuads } from './hud.ts';
 import type { BodyTransform, CarRenderState, ObservationScene } from './observationScene.ts';
@@ -161,7 +177,13 @@ function fillConvex(out: Uint8Array, n: number, color: number): void {
 }
 
 /** Test hook: fills a convex polygon given in window coordinates (1/256 px units, y up). */
-export function fillConvexV0(out: Uint8Array, xs: ArrayLike<number>, ys: ArrayLike<number>, n: number, color: number): void {
+export function fillConvexV0(
+  out: Uint8Array,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  n: number,
+  color: number,
+): void {
   for (let i = 0; i < n; i++) {
     px[i] = xs[i];
     py[i] = ys[i];
@@ -285,7 +307,8 @@ export function renderV0(scene: ObservationScene, out: Uint8Array): Uint8Array {
     const tile = road.tileIndex[i];
     let color: number;
     if (tile >= 0 && scene.tileInRoadColor[tile]) color = roadColor;
-    else if (road.unitColors) color = glColor(road.unitColors[i * 3], road.unitColors[i * 3 + 1], road.unitColors[i * 3 + 2]);
+    else if (road.unitColors)
+      color = glColor(road.unitColors[i * 3], road.unitColors[i * 3 + 1], road.unitColors[i * 3 + 2]);
     else color = glColor(unit(road.colors[i * 3]), unit(road.colors[i * 3 + 1]), unit(road.colors[i * 3 + 2]));
     fillConvex(out, 4, color);
   }

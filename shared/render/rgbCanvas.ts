@@ -67,7 +67,7 @@ export function blendPixelClipped(canvas: RgbCanvas, x: number, y: number, color
   const r = d[o];
   const g = d[o + 1];
   const b = d[o + 2];
-  d[o] = r + ((((color >> 16) & 255) - r) * alpha >> 8);
-  d[o + 1] = g + ((((color >> 8) & 255) - g) * alpha >> 8);
-  d[o + 2] = b + (((color & 255) - b) * alpha >> 8);
+  d[o] = r + (((((color >> 16) & 255) - r) * alpha) >> 8);
+  d[o + 1] = g + (((((color >> 8) & 255) - g) * alpha) >> 8);
+  d[o + 2] = b + ((((color & 255) - b) * alpha) >> 8);
 }

@@ -4,7 +4,23 @@
  * car's wheels, wheel stripes and hull ("draw": pygame.draw.polygon). Canvas coordinates are
  * pre-flip (y-down, car at (500, 200)). Shared by the reference and the fast renderer.
  */
-import { GRASS_DIM, HULL_POLY1, HULL_POLY2, HULL_POLY3, HULL_POLY4, MAX_SHAPE_DIM, PLAYFIELD, SIZE, WHEEL_POLY, WHEEL_R, WHEEL_W, WHEEL_WHITE, WINDOW_H, WINDOW_W, type Vec2Tuple } from '../sim/constants.ts';
+import {
+  GRASS_DIM,
+  HULL_POLY1,
+  HULL_POLY2,
+  HULL_POLY3,
+  HULL_POLY4,
+  MAX_SHAPE_DIM,
+  PLAYFIELD,
+  SIZE,
+  WHEEL_POLY,
+  WHEEL_R,
+  WHEEL_W,
+  WHEEL_WHITE,
+  WINDOW_H,
+  WINDOW_W,
+  type Vec2Tuple,
+} from '../sim/constants.ts';
 import { b2MulX, b2MulY, canvasX, canvasY, type Camera } from './camera.ts';
 import type { BodyTransform, CarRenderState, ObservationScene } from './observationScene.ts';
 import type { RoadDrawList } from '../sim/trackTypes.ts';
@@ -90,7 +106,12 @@ const fy = new Float64Array(16);
 
 function gymnasiumVisible(n: number): boolean {
   for (let i = 0; i < n; i++) {
-    if (-MAX_SHAPE_DIM <= fx[i] && fx[i] <= WINDOW_W + MAX_SHAPE_DIM && -MAX_SHAPE_DIM <= fy[i] && fy[i] <= WINDOW_H + MAX_SHAPE_DIM) {
+    if (
+      -MAX_SHAPE_DIM <= fx[i] &&
+      fx[i] <= WINDOW_W + MAX_SHAPE_DIM &&
+      -MAX_SHAPE_DIM <= fy[i] &&
+      fy[i] <= WINDOW_H + MAX_SHAPE_DIM
+    ) {
       return true;
     }
   }
@@ -396,7 +417,8 @@ function roadCandidates(road: RoadDrawList, box: WorldBox): { list: Int32Array; 
         const i = grid.items[k];
         if (roadStamp[i] === stampValue) continue;
         roadStamp[i] = stampValue;
-        if (grid.maxX[i] < box.minX || grid.minX[i] > box.maxX || grid.maxY[i] < box.minY || grid.minY[i] > box.maxY) continue;
+        if (grid.maxX[i] < box.minX || grid.minX[i] > box.maxX || grid.maxY[i] < box.minY || grid.minY[i] > box.maxY)
+          continue;
         candidates[count++] = i;
       }
     }

@@ -22,7 +22,13 @@ export function mulberry32(seed: number): () => number {
 const f32 = Math.fround;
 
 /** A car at (x, y) with hull angle `angle`: float32 transforms like Box2D reports them. */
-export function makeCar(rnd: () => number, x: number, y: number, angle: number, hullColor: Rgb = HULL_COLOR): CarRenderState {
+export function makeCar(
+  rnd: () => number,
+  x: number,
+  y: number,
+  angle: number,
+  hullColor: Rgb = HULL_COLOR,
+): CarRenderState {
   const a = f32(angle);
   const c = f32(Math.cos(a));
   const s = f32(Math.sin(a));
@@ -66,7 +72,12 @@ function roadPoint(road: RoadDrawList, rnd: () => number): [number, number, numb
   return [x, y, Math.atan2(dy, dx)];
 }
 
-export function randomScene(road: RoadDrawList, tiles: number, rnd: () => number, options: SceneOptions = {}): ObservationScene {
+export function randomScene(
+  road: RoadDrawList,
+  tiles: number,
+  rnd: () => number,
+  options: SceneOptions = {},
+): ObservationScene {
   const placement = options.placement ?? 0;
   let x: number;
   let y: number;
@@ -107,7 +118,11 @@ export function randomScene(road: RoadDrawList, tiles: number, rnd: () => number
     roadColor = pick();
     bgColor = pick();
     const idx = Math.floor(rnd() * 3);
-    grassColor = [bgColor[0] + (idx === 0 ? 20 : 0), bgColor[1] + (idx === 1 ? 20 : 0), bgColor[2] + (idx === 2 ? 20 : 0)];
+    grassColor = [
+      bgColor[0] + (idx === 0 ? 20 : 0),
+      bgColor[1] + (idx === 1 ? 20 : 0),
+      bgColor[2] + (idx === 2 ? 20 : 0),
+    ];
   }
   const rewards = [0, 6.27, -0.3, -3.2, 35.87, 999.9, -99.99, 1234.5, -1234.5, 12345.6, -123456.7, 1e7];
   return {

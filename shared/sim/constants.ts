@@ -46,15 +46,47 @@ export const STEERING_MAX_MOTOR_TORQUE = 180 * 900 * SIZE * SIZE;
 
 export type Vec2Tuple = readonly [number, number];
 
-export const HULL_POLY1: readonly Vec2Tuple[] = [[-60, +130], [+60, +130], [+60, +110], [-60, +110]];
-export const HULL_POLY2: readonly Vec2Tuple[] = [[-15, +120], [+15, +120], [+20, +20], [-20, +20]];
-export const HULL_POLY3: readonly Vec2Tuple[] = [
-  [+25, +20], [+50, -10], [+50, -40], [+20, -90], [-20, -90], [-50, -40], [-50, -10], [-25, +20],
+export const HULL_POLY1: readonly Vec2Tuple[] = [
+  [-60, +130],
+  [+60, +130],
+  [+60, +110],
+  [-60, +110],
 ];
-export const HULL_POLY4: readonly Vec2Tuple[] = [[-50, -120], [+50, -120], [+50, -90], [-50, -90]];
-export const WHEEL_POLY: readonly Vec2Tuple[] = [[-WHEEL_W, +WHEEL_R], [+WHEEL_W, +WHEEL_R], [+WHEEL_W, -WHEEL_R], [-WHEEL_W, -WHEEL_R]];
+export const HULL_POLY2: readonly Vec2Tuple[] = [
+  [-15, +120],
+  [+15, +120],
+  [+20, +20],
+  [-20, +20],
+];
+export const HULL_POLY3: readonly Vec2Tuple[] = [
+  [+25, +20],
+  [+50, -10],
+  [+50, -40],
+  [+20, -90],
+  [-20, -90],
+  [-50, -40],
+  [-50, -10],
+  [-25, +20],
+];
+export const HULL_POLY4: readonly Vec2Tuple[] = [
+  [-50, -120],
+  [+50, -120],
+  [+50, -90],
+  [-50, -90],
+];
+export const WHEEL_POLY: readonly Vec2Tuple[] = [
+  [-WHEEL_W, +WHEEL_R],
+  [+WHEEL_W, +WHEEL_R],
+  [+WHEEL_W, -WHEEL_R],
+  [-WHEEL_W, -WHEEL_R],
+];
 /** Wheel centres in the hull frame: 0 front-left, 1 front-right, 2 rear-left, 3 rear-right. */
-export const WHEELPOS: readonly Vec2Tuple[] = [[-55, +80], [+55, +80], [-55, -82], [+55, -82]];
+export const WHEELPOS: readonly Vec2Tuple[] = [
+  [-55, +80],
+  [+55, +80],
+  [-55, -82],
+  [+55, -82],
+];
 
 export type Rgb = readonly [number, number, number];
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { BOT_TUNINGS, botCarViewOf, PurePursuitBot, type BotDifficulty } from '../bots/purePursuitBot.ts';
 import { PLAYFIELD } from './constants.ts';
-import { computeStandings, createRace, lapDurations, retireCar, stepRace, type CarAction, type RaceState } from './race.ts';
+import {
+  computeStandings,
+  createRace,
+  lapDurations,
+  retireCar,
+  stepRace,
+  type CarAction,
+  type RaceState,
+} from './race.ts';
 import { startLineOffsets, START_LINE_HALF_LENGTH } from './raceProgress.ts';
 import { createSimulation } from './simulation.ts';
 import { buildTrack } from './trackRoad.ts';
@@ -24,7 +32,9 @@ describe('createRace', () => {
     const b = createRace({ seed: 7, cars });
     const c = createRace({ seed: 8, cars });
     expect(a.cars.map((car) => car.gridSlot)).toEqual(b.cars.map((car) => car.gridSlot));
-    expect(a.cars.map((car) => car.gridSlot)).not.toEqual(createRace({ seed: 7, cars, grid: 'listed' }).cars.map((x) => x.gridSlot));
+    expect(a.cars.map((car) => car.gridSlot)).not.toEqual(
+      createRace({ seed: 7, cars, grid: 'listed' }).cars.map((x) => x.gridSlot),
+    );
     expect(c.track.tileCount).not.toBe(a.track.tileCount);
     expect([...a.cars.map((car) => car.gridSlot)].sort((x, y) => x - y)).toEqual(cars.map((_, k) => k));
     for (let i = 0; i < 16; i++) {
@@ -38,7 +48,9 @@ describe('createRace', () => {
 
   it('rejects impossible configurations', () => {
     expect(() => createRace({ seed: 1, cars: [] })).toThrow(/1\.\.16 cars/);
-    expect(() => createRace({ seed: 1, cars: Array.from({ length: 17 }, (_, k) => ({ id: `${k}` })) })).toThrow(/1\.\.16/);
+    expect(() => createRace({ seed: 1, cars: Array.from({ length: 17 }, (_, k) => ({ id: `${k}` })) })).toThrow(
+      /1\.\.16/,
+    );
     expect(() => createRace({ seed: 1, cars: [{ id: 'a' }, { id: 'a' }] })).toThrow(/unique/);
     expect(() => createRace({ seed: 1, cars: [{ id: 'a' }], laps: 0 })).toThrow(/laps/);
     expect(() => createRace({ seed: -1, cars: [{ id: 'a' }] })).toThrow(/seed/);
@@ -100,7 +112,8 @@ describe('stepRace', () => {
       }
       const now = race.cars.map((c) => startLineOffsets(race.track.points, ...race.sim.carState(c.index).hullPosition));
       now.forEach((o, k) => {
-        if (prev[k].along < 0 && o.along >= 0 && Math.abs(o.across) <= START_LINE_HALF_LENGTH) crossings[k].push(r.tick);
+        if (prev[k].along < 0 && o.along >= 0 && Math.abs(o.across) <= START_LINE_HALF_LENGTH)
+          crossings[k].push(r.tick);
       });
       prev = now;
       if (r.tick % 250 === 0 && race.finishOrder.length === 0) {
@@ -147,7 +160,13 @@ describe('stepRace', () => {
   });
 
   it('ends a car that leaves the field with −100 and one that runs out of time as truncated', () => {
-    const race = createRace({ seed: 5, cars: [{ id: 'wild' }, { id: 'idle' }], laps: 1, timeLimitTicksPerLap: 2000, grid: 'listed' });
+    const race = createRace({
+      seed: 5,
+      cars: [{ id: 'wild' }, { id: 'idle' }],
+      laps: 1,
+      timeLimitTicksPerLap: 2000,
+      grid: 'listed',
+    });
     let leftAt = -1;
     let last = null;
     while (!race.finished) {
@@ -185,7 +204,10 @@ describe('stepRace', () => {
       const log: unknown[] = [];
       for (let t = 0; t < 300; t++) {
         const r = stepRace(race, botActions(race, bots));
-        log.push(r, race.cars.map((c) => race.sim.carState(c.index)));
+        log.push(
+          r,
+          race.cars.map((c) => race.sim.carState(c.index)),
+        );
       }
       return JSON.stringify(log);
     };

@@ -62,7 +62,12 @@ export const MAX_LAPS = 100;
 
 /** The only place race defaults are applied. Throws RangeError on an impossible config. */
 export function resolveRaceConfig(partial: Partial<RaceConfig> & Pick<RaceConfig, 'seed' | 'cars'>): RaceConfig {
-  const config: RaceConfig = { ...DEFAULT_RACE_CONFIG, ...stripUndefined(partial), seed: partial.seed, cars: partial.cars };
+  const config: RaceConfig = {
+    ...DEFAULT_RACE_CONFIG,
+    ...stripUndefined(partial),
+    seed: partial.seed,
+    cars: partial.cars,
+  };
   if (config.cars.length < 1 || config.cars.length > MAX_CARS) {
     throw new RangeError(`a race has 1..${MAX_CARS} cars, got ${config.cars.length}`);
   }
@@ -96,7 +101,13 @@ export interface RaceCar {
 }
 
 export type RaceEvent =
-  | { readonly type: 'lap'; readonly tick: number; readonly carIndex: number; readonly lap: number; readonly lapTicks: number }
+  | {
+      readonly type: 'lap';
+      readonly tick: number;
+      readonly carIndex: number;
+      readonly lap: number;
+      readonly lapTicks: number;
+    }
   | { readonly type: 'finish'; readonly tick: number; readonly carIndex: number; readonly place: number }
   | { readonly type: 'dnf'; readonly tick: number; readonly carIndex: number; readonly reason: DnfReason }
   | { readonly type: 'collision'; readonly tick: number; readonly carA: number; readonly carB: number };
@@ -207,7 +218,16 @@ export function stepRace(race: RaceState, actions: readonly (CarAction | null | 
     let reward = outcome.stepReward;
     let terminated = false;
     let truncated = false;
-    if (updateCarProgress(car.progress, race.track.points, race.sim.hullX(k), race.sim.hullY(k), tick, race.config.lapCompletePercent)) {
+    if (
+      updateCarProgress(
+        car.progress,
+        race.track.points,
+        race.sim.hullX(k),
+        race.sim.hullY(k),
+        tick,
+        race.config.lapCompletePercent,
+      )
+    ) {
       const lap = car.progress.lapsCompleted;
       const ends = car.progress.lapEndTicks;
       events.push({ type: 'lap', tick, carIndex: k, lap, lapTicks: ends[lap - 1] - (lap > 1 ? ends[lap - 2] : 0) });
@@ -236,7 +256,11 @@ export function stepRace(race: RaceState, actions: readonly (CarAction | null | 
 }
 
 /** Takes a car out of the race from outside the simulation (a driver disconnected, an agent too slow). */
-export function retireCar(race: RaceState, carIndex: number, reason: 'disconnected' | 'agentTimeout'): RaceEvent | null {
+export function retireCar(
+  race: RaceState,
+  carIndex: number,
+  reason: 'disconnected' | 'agentTimeout',
+): RaceEvent | null {
   const car = race.cars[carIndex];
   if (car === undefined || car.status !== 'racing') return null;
   retire(race, car, 'dnf', reason, race.tick);
@@ -265,7 +289,9 @@ export interface Standing {
 export function computeStandings(race: RaceState): Standing[] {
   const distance = (c: RaceCar): number => c.progress.distancePoints;
   const finished = race.finishOrder.map((k) => race.cars[k]);
-  const racing = race.cars.filter((c) => c.status === 'racing').sort((a, b) => distance(b) - distance(a) || a.index - b.index);
+  const racing = race.cars
+    .filter((c) => c.status === 'racing')
+    .sort((a, b) => distance(b) - distance(a) || a.index - b.index);
   const out = race.cars
     .filter((c) => c.status === 'dnf')
     .sort((a, b) => (b.endTick ?? 0) - (a.endTick ?? 0) || distance(b) - distance(a) || a.index - b.index);
@@ -327,7 +353,13 @@ export function lapDurations(lapEndTicks: readonly number[]): number[] {
 
 const ZERO_ACTION: CarAction = { steer: 0, gas: 0, brake: 0 };
 
-function retire(race: RaceState, car: RaceCar, status: 'finished' | 'dnf', reason: DnfReason | null, tick: number): void {
+function retire(
+  race: RaceState,
+  car: RaceCar,
+  status: 'finished' | 'dnf',
+  reason: DnfReason | null,
+  tick: number,
+): void {
   car.status = status;
   car.dnfReason = reason;
   car.endTick = tick;

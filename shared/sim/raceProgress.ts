@@ -81,7 +81,11 @@ export function updateCarProgress(
 }
 
 /** Hull position relative to the start line: `along` the direction of travel, `across` to the right. */
-export function startLineOffsets(points: readonly TrackPoint[], x: number, y: number): { along: number; across: number } {
+export function startLineOffsets(
+  points: readonly TrackPoint[],
+  x: number,
+  y: number,
+): { along: number; across: number } {
   const p0 = points[0];
   const dx = x - p0.x;
   const dy = y - p0.y;

@@ -61,12 +61,15 @@ function compareRoad(label: string, track: Track, want: Poly[], exact: boolean):
     poly.vertices.forEach(([x, y], j) => {
       const gx = road.vertices[k * 8 + j * 2];
       const gy = road.vertices[k * 8 + j * 2 + 1];
-      const ok = exact ? gx === x && gy === y : Math.abs(gx - x) <= TRIG_TOLERANCE && Math.abs(gy - y) <= TRIG_TOLERANCE;
+      const ok = exact
+        ? gx === x && gy === y
+        : Math.abs(gx - x) <= TRIG_TOLERANCE && Math.abs(gy - y) <= TRIG_TOLERANCE;
       if (!ok) fail(`polygon ${k} (tile ${tile}) vertex ${j}: got (${gx}, ${gy}), want (${x}, ${y})`);
     });
     const got = rgbAt(road.colors, k);
     if (tile >= 0 && TILES_TOUCHED_AT_RESET.has(tile)) {
-      if (poly.color.some((c, ch) => c !== track.roadColor[ch])) fail(`polygon ${k} (tile ${tile}): reference colour ${poly.color} is not road_color`);
+      if (poly.color.some((c, ch) => c !== track.roadColor[ch]))
+        fail(`polygon ${k} (tile ${tile}): reference colour ${poly.color} is not road_color`);
     } else if (got.some((c, ch) => c !== poly.color[ch])) {
       fail(`polygon ${k} (tile ${tile}) colour: got ${got}, want ${poly.color}`);
     }
@@ -143,7 +146,9 @@ describe('episode files (ref/data): full road_poly, tile colours, env colours', 
         expect(t.road.tileIndex[k++], `seed ${s} polygon for tile ${i}`).toBe(i);
         if (t.border[i]) {
           expect(t.road.tileIndex[k], `seed ${s} kerb after tile ${i}`).toBe(-1);
-          expect(ep.road_poly[k].color, `seed ${s} kerb colour of tile ${i}`).toEqual(i % 2 === 0 ? [255, 255, 255] : [255, 0, 0]);
+          expect(ep.road_poly[k].color, `seed ${s} kerb colour of tile ${i}`).toEqual(
+            i % 2 === 0 ? [255, 255, 255] : [255, 0, 0],
+          );
           k++;
         }
       }

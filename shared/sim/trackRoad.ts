@@ -243,7 +243,8 @@ export function buildTrackFromRng(rng: UniformSource, options: BuildTrackOptions
   let colors: TrackColors;
   if (options.domainRandomize) {
     if (style !== 'v3') throw new RangeError('domain randomisation exists only in v1+ (style v3)');
-    if (!(rng instanceof Pcg64Generator)) throw new TypeError('domain randomisation needs a Pcg64Generator (integers())');
+    if (!(rng instanceof Pcg64Generator))
+      throw new TypeError('domain randomisation needs a Pcg64Generator (integers())');
     colors = drawDomainRandomColors(rng);
   } else if (style === 'v0') {
     colors = { roadColor: V0_ROAD_COLOR_UNIT, bgColor: V0_BG_COLOR_UNIT, grassColor: V0_GRASS_COLOR_UNIT };

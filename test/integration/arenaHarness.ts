@@ -13,7 +13,10 @@ export async function startTestArena(env: Record<string, string> = {}, deps: Par
 }
 
 export async function connectClient(arena: Arena): Promise<ArenaClient> {
-  const socket: ArenaClient = connect(`http://127.0.0.1:${arena.port}`, { transports: ['websocket'], reconnection: false });
+  const socket: ArenaClient = connect(`http://127.0.0.1:${arena.port}`, {
+    transports: ['websocket'],
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
@@ -32,14 +35,22 @@ export async function createRace(arena: Arena, body: unknown): Promise<string> {
 }
 
 /** Emits with an ack and returns the reply. */
-export function request<T extends object = object>(socket: ArenaClient, event: string, ...args: unknown[]): Promise<Reply<T>> {
-  return (socket.timeout(5000) as unknown as { emitWithAck: (e: string, ...a: unknown[]) => Promise<Reply<T>> }).emitWithAck(
-    event,
-    ...args,
-  );
+export function request<T extends object = object>(
+  socket: ArenaClient,
+  event: string,
+  ...args: unknown[]
+): Promise<Reply<T>> {
+  return (
+    socket.timeout(5000) as unknown as { emitWithAck: (e: string, ...a: unknown[]) => Promise<Reply<T>> }
+  ).emitWithAck(event, ...args);
 }
 
-export function waitFor<T>(socket: ArenaClient, event: keyof ServerToClientEvents, predicate: (payload: T) => boolean = () => true, timeoutMs = 60_000): Promise<T> {
+export function waitFor<T>(
+  socket: ArenaClient,
+  event: keyof ServerToClientEvents,
+  predicate: (payload: T) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
     const listener = (...args: unknown[]): void => {

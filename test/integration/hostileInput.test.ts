@@ -20,12 +20,27 @@ describe('hostile input', () => {
     await request(spectator, 'race:spectate', { raceId });
 
     // Not a driver yet: inputs are refused, whatever car they name.
-    expect(await request(attacker, 'race:input', { seq: 1, steer: 1, gas: 1, brake: 0, carIndex: 1 })).toMatchObject({ ok: false, code: 'NOT_A_DRIVER' });
+    expect(await request(attacker, 'race:input', { seq: 1, steer: 1, gas: 1, brake: 0, carIndex: 1 })).toMatchObject({
+      ok: false,
+      code: 'NOT_A_DRIVER',
+    });
     // Unknown race ids and malformed requests.
-    expect(await request(attacker, 'race:spectate', { raceId: 'nope' })).toMatchObject({ ok: false, code: 'RACE_NOT_FOUND' });
-    expect(await request(attacker, 'race:join', { raceId: 'nope', name: 'x' })).toMatchObject({ ok: false, code: 'RACE_NOT_FOUND' });
-    expect(await request(attacker, 'race:join', { raceId, name: 42 })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-    expect(await request(attacker, 'race:spectate', 'drop table')).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    expect(await request(attacker, 'race:spectate', { raceId: 'nope' })).toMatchObject({
+      ok: false,
+      code: 'RACE_NOT_FOUND',
+    });
+    expect(await request(attacker, 'race:join', { raceId: 'nope', name: 'x' })).toMatchObject({
+      ok: false,
+      code: 'RACE_NOT_FOUND',
+    });
+    expect(await request(attacker, 'race:join', { raceId, name: 42 })).toMatchObject({
+      ok: false,
+      code: 'INVALID_PAYLOAD',
+    });
+    expect(await request(attacker, 'race:spectate', 'drop table')).toMatchObject({
+      ok: false,
+      code: 'INVALID_PAYLOAD',
+    });
 
     expect(await request(victim, 'race:join', { raceId, name: 'Victim' })).toMatchObject({ ok: true, carIndex: 1 });
     expect(await request(attacker, 'race:join', { raceId, name: 'Attacker' })).toMatchObject({ ok: true, carIndex: 2 });
@@ -43,10 +58,15 @@ describe('hostile input', () => {
       Array.from({ length: 50 }, (_, i) => ({ seq: i, steer: 0, gas: 1, brake: 0 })),
       'x',
     ]) {
-      expect(await request(attacker, 'race:input', bad), JSON.stringify(bad)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+      expect(await request(attacker, 'race:input', bad), JSON.stringify(bad)).toMatchObject({
+        ok: false,
+        code: 'INVALID_PAYLOAD',
+      });
     }
     // Huge numbers are clamped; a carIndex in the payload changes nothing: the input drives the sender's own car.
-    expect(await request(attacker, 'race:input', { seq: 10, steer: -1e308, gas: 1e300, brake: 1e9, carIndex: 1 })).toEqual({ ok: true });
+    expect(
+      await request(attacker, 'race:input', { seq: 10, steer: -1e308, gas: 1e300, brake: 1e9, carIndex: 1 }),
+    ).toEqual({ ok: true });
     // An older seq (a replayed copy) is ignored without error.
     expect(await request(attacker, 'race:input', { seq: 3, steer: 1, gas: 0, brake: 0 })).toEqual({ ok: true });
 
@@ -54,7 +74,9 @@ describe('hostile input', () => {
 
     // A flood: beyond 60 per second, inputs are refused.
     const flood = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => request(attacker, 'race:input', { seq: 100 + i, steer: 0, gas: 0, brake: 1 })),
+      Array.from({ length: 150 }, (_, i) =>
+        request(attacker, 'race:input', { seq: 100 + i, steer: 0, gas: 0, brake: 1 }),
+      ),
     );
     const limited = flood.filter((r) => !r.ok && r.code === 'INPUT_RATE_LIMITED').length;
     expect(limited).toBeGreaterThanOrEqual(150 - 70);
@@ -78,7 +100,9 @@ describe('hostile input', () => {
       expect(a[2]).toBeGreaterThanOrEqual(0);
       expect(a[2]).toBeLessThanOrEqual(1);
     }
-    expect(results.actionLog.some((tick) => tick[2] !== null && tick[2][0] === -1 && tick[2][1] === 1 && tick[2][2] === 1)).toBe(true);
+    expect(
+      results.actionLog.some((tick) => tick[2] !== null && tick[2][0] === -1 && tick[2][1] === 1 && tick[2][2] === 1),
+    ).toBe(true);
     expect(results.ticks).toBe(150);
 
     // The server is alive.
@@ -89,8 +113,18 @@ describe('hostile input', () => {
 
   it('when POST /api/races gets a bad body, then it answers 400 or 413 with a code', async () => {
     const post = (body: string) =>
-      fetch(`http://127.0.0.1:${arena.port}/api/races`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    for (const body of ['{', '{"laps":0,"bots":[]}', '{"laps":1,"bots":[{"difficulty":"godlike"}]}', '{"laps":1,"seed":-4}', '{"laps":"3"}']) {
+      fetch(`http://127.0.0.1:${arena.port}/api/races`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    for (const body of [
+      '{',
+      '{"laps":0,"bots":[]}',
+      '{"laps":1,"bots":[{"difficulty":"godlike"}]}',
+      '{"laps":1,"seed":-4}',
+      '{"laps":"3"}',
+    ]) {
       const res = await post(body);
       expect(res.status, body).toBe(400);
       expect(await res.json(), body).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });

@@ -13,7 +13,9 @@ interface ScriptedInput {
   gas: number;
   brake: number;
 }
-const script: ScriptedInput[] = JSON.parse(readFileSync(new URL('./fixtures/humanInputs.json', import.meta.url), 'utf8')).inputs;
+const script: ScriptedInput[] = JSON.parse(
+  readFileSync(new URL('./fixtures/humanInputs.json', import.meta.url), 'utf8'),
+).inputs;
 
 /** Plays a scripted human: from the race start, sends the scripted control state every 20 ms with the last 3 inputs. */
 function driveScripted(socket: ArenaClient, mirror: boolean): () => void {
@@ -54,7 +56,12 @@ describe('a race with two scripted humans and two bots', () => {
   });
 
   it('when it runs one lap, then a spectator gets 25 ± 2 snapshots/s and the results re-simulate exactly', async () => {
-    const raceId = await createRace(arena, { laps: 1, seed: 4, bots: [{ difficulty: 'hard' }, { difficulty: 'medium' }], maxCars: 4 });
+    const raceId = await createRace(arena, {
+      laps: 1,
+      seed: 4,
+      bots: [{ difficulty: 'hard' }, { difficulty: 'medium' }],
+      maxCars: 4,
+    });
     const spectator = await connectClient(arena);
     const snapshotTimes: number[] = [];
     const ticks: number[] = [];
@@ -69,7 +76,8 @@ describe('a race with two scripted humans and two bots', () => {
     const humans = await Promise.all([connectClient(arena), connectClient(arena)]);
     const stops = humans.map((h, i) => driveScripted(h, i === 1));
     const joins = [];
-    for (const [i, h] of humans.entries()) joins.push(await request<{ carIndex: number; token: string }>(h, 'race:join', { raceId, name: `Human ${i}` }));
+    for (const [i, h] of humans.entries())
+      joins.push(await request<{ carIndex: number; token: string }>(h, 'race:join', { raceId, name: `Human ${i}` }));
     expect(joins.map((j) => (j.ok ? j.carIndex : -1))).toEqual([2, 3]);
 
     const results = await waitFor<RaceResults>(spectator, 'race:results', () => true, 90_000);
@@ -96,7 +104,10 @@ describe('a race with two scripted humans and two bots', () => {
     expect(standings.map((s) => s.carIndex)).toEqual(results.cars.map((c) => c.carIndex));
     for (const car of results.cars) {
       const again = race.cars[car.carIndex];
-      expect(again.progress.lapEndTicks.map((end, i, ends) => end - (i > 0 ? ends[i - 1] : 0)), car.name).toEqual(car.lapTicks);
+      expect(
+        again.progress.lapEndTicks.map((end, i, ends) => end - (i > 0 ? ends[i - 1] : 0)),
+        car.name,
+      ).toEqual(car.lapTicks);
       expect([again.status, again.dnfReason, again.endTick, again.totalReward], car.name).toEqual([
         car.status,
         car.dnfReason,

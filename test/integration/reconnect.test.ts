@@ -9,7 +9,10 @@ const GRACE_MS = 1500;
 describe('disconnect and reconnect', () => {
   let arena: Arena;
   beforeAll(async () => {
-    arena = await startTestArena({ DISCONNECT_GRACE_MS: String(GRACE_MS) }, { raceDefaults: { countdownMs: 200, timeLimitTicksPerLap: 400 } });
+    arena = await startTestArena(
+      { DISCONNECT_GRACE_MS: String(GRACE_MS) },
+      { raceDefaults: { countdownMs: 200, timeLimitTicksPerLap: 400 } },
+    );
   });
   afterAll(async () => {
     await arena.close();
@@ -26,14 +29,22 @@ describe('disconnect and reconnect', () => {
     await request(quitter, 'race:join', { raceId, name: 'Quitter' });
     await waitFor(spectator, 'race:event', (e: { type: string }) => e.type === 'start');
 
-    const dnf = waitFor<{ type: string; carIndex: number; reason: string; tick: number }>(spectator, 'race:event', (e: { type: string }) => e.type === 'dnf');
+    const dnf = waitFor<{ type: string; carIndex: number; reason: string; tick: number }>(
+      spectator,
+      'race:event',
+      (e: { type: string }) => e.type === 'dnf',
+    );
     const droppedAt = performance.now();
     stayer.disconnect();
     quitter.disconnect();
     await new Promise((r) => setTimeout(r, GRACE_MS / 3));
 
     const back = await connectClient(arena);
-    const rejoined = await request<{ carIndex: number; token: string }>(back, 'race:join', { raceId, name: 'Stayer', token: joined.token });
+    const rejoined = await request<{ carIndex: number; token: string }>(back, 'race:join', {
+      raceId,
+      name: 'Stayer',
+      token: joined.token,
+    });
     expect(rejoined).toEqual({ ok: true, carIndex: joined.carIndex, token: joined.token });
     expect(await request(back, 'race:input', { seq: 0, steer: 0, gas: 1, brake: 0 })).toEqual({ ok: true });
 

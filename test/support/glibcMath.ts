@@ -15,7 +15,9 @@ interface Overrides {
 }
 
 function makeGlibcMath(): TrackMath {
-  const o = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/glibcTrigOverrides.json'), 'utf8')) as Overrides;
+  const o = JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../fixtures/glibcTrigOverrides.json'), 'utf8'),
+  ) as Overrides;
   const sin = new Map(o.sin.map(([x, r]) => [x, r]));
   const cos = new Map(o.cos.map(([x, r]) => [x, r]));
   const atan2 = new Map(o.atan2.map(([y, x, r]) => [`${y},${x}`, r]));

@@ -127,7 +127,9 @@ describe('multi-word seeds against numpy (values hard-coded, see file header)', 
       const g = Pcg64Generator.fromSeed(c.seed);
       c.random.forEach((v, i) => expect(g.random(), `seed ${c.seed} random #${i}`).toBe(v));
       const h = Pcg64Generator.fromSeed(c.seed);
-      expect([h.integers(3), h.integers(3), h.integers(3), h.integers(1000)], `seed ${c.seed} integers`).toEqual(c.ints);
+      expect([h.integers(3), h.integers(3), h.integers(3), h.integers(1000)], `seed ${c.seed} integers`).toEqual(
+        c.ints,
+      );
       expect(h.random(), `seed ${c.seed} random after integers`).toBe(c.after);
     });
   }
