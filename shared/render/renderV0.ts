@@ -26,12 +26,11 @@ import {
   STATE_H,
   STATE_W,
   WHEEL_POLY,
-  WHEEL_R,
-  WHEEL_W,
   WINDOW_H,
   WINDOW_W,
   type Vec2Tuple,
 } from '../sim/constants.ts';
+import { writeWheelStripe } from './wheelStripe.ts';
 import { b2MulX, b2MulY, cameraZoom, makeRotation, newCamera } from './camera.ts';
 import { hudQuads, newHudQuads } from './hud.ts';
 import type { BodyTransform, CarRenderState, ObservationScene } from './observationScene.ts';
@@ -202,7 +201,6 @@ function fixtureOf(poly: readonly Vec2Tuple[]): Float32Array {
 
 const HULL = [fixtureOf(HULL_POLY1), fixtureOf(HULL_POLY2), fixtureOf(HULL_POLY3), fixtureOf(HULL_POLY4)];
 const WHEEL = fixtureOf(WHEEL_POLY);
-const STRIPE_X = f32(WHEEL_W * SIZE);
 const stripe = new Float32Array(8);
 const STRIPE_COLOR = glColor(0.3, 0.3, 0.3);
 
@@ -218,25 +216,7 @@ function bodyPolygon(out: Uint8Array, t: BodyTransform, verts: ArrayLike<number>
 function drawCar(out: Uint8Array, car: CarRenderState): void {
   for (const wheel of car.wheels) {
     bodyPolygon(out, wheel.transform, WHEEL, 4, 0);
-    const a1 = wheel.phase;
-    const a2 = wheel.phase + 1.2;
-    const s1 = Math.sin(a1);
-    const s2 = Math.sin(a2);
-    let c1 = Math.cos(a1);
-    let c2 = Math.cos(a2);
-    if (s1 > 0 && s2 > 0) continue;
-    if (s1 > 0) c1 = Math.sign(c1);
-    if (s2 > 0) c2 = Math.sign(c2);
-    const y1 = WHEEL_R * c1 * SIZE;
-    const y2 = WHEEL_R * c2 * SIZE;
-    stripe[0] = -STRIPE_X;
-    stripe[1] = y1;
-    stripe[2] = STRIPE_X;
-    stripe[3] = y1;
-    stripe[4] = STRIPE_X;
-    stripe[5] = y2;
-    stripe[6] = -STRIPE_X;
-    stripe[7] = y2;
+    if (!writeWheelStripe(wheel.phase, stripe)) continue;
     bodyPolygon(out, wheel.transform, stripe, 4, STRIPE_COLOR);
   }
   const hc = car.hullColor;

@@ -14,13 +14,12 @@ import {
   PLAYFIELD,
   SIZE,
   WHEEL_POLY,
-  WHEEL_R,
-  WHEEL_W,
   WHEEL_WHITE,
   WINDOW_H,
   WINDOW_W,
   type Vec2Tuple,
 } from '../sim/constants.ts';
+import { writeWheelStripe } from './wheelStripe.ts';
 import { b2MulX, b2MulY, canvasX, canvasY, type Camera } from './camera.ts';
 import type { BodyTransform, CarRenderState, ObservationScene } from './observationScene.ts';
 import type { RoadDrawList } from '../sim/trackTypes.ts';
@@ -236,7 +235,6 @@ function fixture(poly: readonly Vec2Tuple[]): Float32Array {
 
 const HULL_FIXTURES = [fixture(HULL_POLY1), fixture(HULL_POLY2), fixture(HULL_POLY3), fixture(HULL_POLY4)];
 const WHEEL_FIXTURE = fixture(WHEEL_POLY);
-const STRIPE_X = Math.fround(WHEEL_W * SIZE);
 const WHITE = colorOf(WHEEL_WHITE[0], WHEEL_WHITE[1], WHEEL_WHITE[2]);
 
 function bodyPoly(cam: Camera, t: BodyTransform, verts: ArrayLike<number>, n: number): void {
@@ -258,25 +256,7 @@ export function addCar(list: ShapeList, cam: Camera, car: CarRenderState, wheelC
     const wheel = car.wheels[w];
     bodyPoly(cam, wheel.transform, WHEEL_FIXTURE, 4);
     emit(list, SHAPE_DRAW, wheelColor, 4, true);
-    const a1 = wheel.phase;
-    const a2 = wheel.phase + 1.2;
-    const s1 = Math.sin(a1);
-    const s2 = Math.sin(a2);
-    let c1 = Math.cos(a1);
-    let c2 = Math.cos(a2);
-    if (s1 > 0 && s2 > 0) continue;
-    if (s1 > 0) c1 = Math.sign(c1);
-    if (s2 > 0) c2 = Math.sign(c2);
-    const y1 = WHEEL_R * c1 * SIZE;
-    const y2 = WHEEL_R * c2 * SIZE;
-    stripe[0] = -STRIPE_X;
-    stripe[1] = y1;
-    stripe[2] = STRIPE_X;
-    stripe[3] = y1;
-    stripe[4] = STRIPE_X;
-    stripe[5] = y2;
-    stripe[6] = -STRIPE_X;
-    stripe[7] = y2;
+    if (!writeWheelStripe(wheel.phase, stripe)) continue;
     bodyPoly(cam, wheel.transform, stripe, 4);
     emit(list, SHAPE_DRAW, WHITE, 4, true);
   }
