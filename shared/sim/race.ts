@@ -288,14 +288,7 @@ export interface Standing {
  */
 export function computeStandings(race: RaceState): Standing[] {
   const distance = (c: RaceCar): number => c.progress.distancePoints;
-  const finished = race.finishOrder.map((k) => race.cars[k]);
-  const racing = race.cars
-    .filter((c) => c.status === 'racing')
-    .sort((a, b) => distance(b) - distance(a) || a.index - b.index);
-  const out = race.cars
-    .filter((c) => c.status === 'dnf')
-    .sort((a, b) => (b.endTick ?? 0) - (a.endTick ?? 0) || distance(b) - distance(a) || a.index - b.index);
-  const ordered = [...finished, ...racing, ...out];
+  const ordered = [...race.cars].sort((a, b) => compareStanding(race, a, b));
   const leaderDistance = ordered.length > 0 ? distance(ordered[0]) : 0;
   return ordered.map((c, i) => {
     const lapTicks = lapDurations(c.progress.lapEndTicks);
@@ -322,28 +315,26 @@ export function livePositions(race: RaceState, out: Uint8Array | number[]): void
   const n = cars.length;
   for (let i = 0; i < n; i++) {
     let ahead = 0;
-    for (let j = 0; j < n; j++) if (j !== i && standsAhead(race, cars[j], cars[i])) ahead++;
+    for (let j = 0; j < n; j++) if (j !== i && compareStanding(race, cars[j], cars[i]) < 0) ahead++;
     out[i] = ahead + 1;
   }
 }
 
 const STATUS_RANK: Readonly<Record<CarStatus, number>> = { finished: 0, racing: 1, dnf: 2 };
 
-/** Whether `a` comes before `b` in {@link computeStandings}' order. */
-function standsAhead(race: RaceState, a: RaceCar, b: RaceCar): boolean {
-  const ra = STATUS_RANK[a.status];
-  const rb = STATUS_RANK[b.status];
-  if (ra !== rb) return ra < rb;
-  if (a.status === 'finished') return race.finishOrder.indexOf(a.index) < race.finishOrder.indexOf(b.index);
-  const da = a.progress.distancePoints;
-  const db = b.progress.distancePoints;
+/**
+ * The one ordering rule of the standings: finished cars by finishing order, then racing cars by
+ * distance covered, then cars that dropped out, the later the better (ties by distance, then index).
+ */
+function compareStanding(race: RaceState, a: RaceCar, b: RaceCar): number {
+  const byStatus = STATUS_RANK[a.status] - STATUS_RANK[b.status];
+  if (byStatus !== 0) return byStatus;
+  if (a.status === 'finished') return race.finishOrder.indexOf(a.index) - race.finishOrder.indexOf(b.index);
   if (a.status === 'dnf') {
-    const ea = a.endTick ?? 0;
-    const eb = b.endTick ?? 0;
-    if (ea !== eb) return ea > eb;
+    const byEnd = (b.endTick ?? 0) - (a.endTick ?? 0);
+    if (byEnd !== 0) return byEnd;
   }
-  if (da !== db) return da > db;
-  return a.index < b.index;
+  return b.progress.distancePoints - a.progress.distancePoints || a.index - b.index;
 }
 
 /** Durations of each lap in ticks from the lap end ticks (the first lap starts at tick 0). */
