@@ -23,7 +23,7 @@ function median(xs: number[]): number {
 
 /** Steps/s of the single-car env under uniformly random actions, episodes restarted as they end. */
 function singleCarStepsPerSecond(render: boolean, steps: number): number {
-  const env = createCarRacingEnv({ render, renderer: renderObservation });
+  const env = createCarRacingEnv({ render });
   const rng = Pcg64Generator.fromSeed(123);
   let seed = 0;
   env.reset({ seed: seed++ });
@@ -63,7 +63,7 @@ function raceTicksPerSecond(ticks: number): { ticksPerSecond: number; observatio
 }
 
 function resetMilliseconds(seeds: number): number[] {
-  const env = createCarRacingEnv({ renderer: renderObservation });
+  const env = createCarRacingEnv();
   env.reset({ seed: 1000 }); // warm-up
   const times: number[] = [];
   for (let s = 0; s < seeds; s++) {

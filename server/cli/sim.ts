@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCarRacingEnv, type CarRacingEnv } from '../../shared/env/carRacingEnv.ts';
 import type { CarRacingAction } from '../../shared/env/actions.ts';
-import { renderObservation } from '../../shared/render/renderObservation.ts';
 import { Pcg64Generator } from '../../shared/sim/rng/pcg64.ts';
 import type { IntegerSeed } from '../../shared/sim/rng/seedSequence.ts';
 import { buildTrack } from '../../shared/sim/trackRoad.ts';
@@ -91,7 +90,7 @@ export function parseActions(text: string, discrete: boolean): CarRacingAction[]
 }
 
 function makeEnv(discrete: boolean, v0: boolean, render: boolean): CarRacingEnv {
-  return createCarRacingEnv({ continuous: !discrete, style: v0 ? 'v0' : 'v3', render, renderer: renderObservation });
+  return createCarRacingEnv({ continuous: !discrete, style: v0 ? 'v0' : 'v3', render });
 }
 
 function stepRecord(env: CarRacingEnv, r: { reward: number; terminated: boolean; truncated: boolean }): RolloutStep {

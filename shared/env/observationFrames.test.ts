@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { REF_DATA_DIR, SPEC_REFERENCE_DIR, readJson } from '../../test/support/referenceData.ts';
+import { REF_DATA_DIR, SPEC_REFERENCE_DIR, readJson, readPngRgb } from '../../test/support/referenceData.ts';
 import { createCarRacingEnv } from './carRacingEnv.ts';
 
 /**
@@ -17,13 +15,6 @@ import { createCarRacingEnv } from './carRacingEnv.ts';
  * physics drift), mean at most 0.0035. Asserted with a small margin over that.
  */
 const MAX_MEAN_ABS_DIFF = 0.02;
-
-function readPng(path: string): Uint8Array {
-  const png = PNG.sync.read(readFileSync(path));
-  const rgb = new Uint8Array(96 * 96 * 3);
-  for (let i = 0; i < 96 * 96; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = png.data[i * 4 + c];
-  return rgb;
-}
 
 function isScoreBox(row: number, col: number): boolean {
   return row >= 87 && row <= 92 && col <= 25;
@@ -71,7 +62,7 @@ describe('CarRacing-v3 frames of our own rollouts against Gymnasium 1.3.0 (ref/d
       const env = createCarRacingEnv({ polygonRule: 'pygame2.5' });
       const frameSteps = new Set(ep.frames.steps);
       const check = (step: number, obs: Uint8Array): void => {
-        const ref = readPng(resolve(REF_DATA_DIR, ep.frames.png_dir, `step_${String(step).padStart(4, '0')}.png`));
+        const ref = readPngRgb(resolve(REF_DATA_DIR, ep.frames.png_dir, `step_${String(step).padStart(4, '0')}.png`));
         const { mean, differing } = compare(obs, ref, true);
         expect(mean, `${name} step ${step}: ${differing} differing pixels`).toBeLessThanOrEqual(MAX_MEAN_ABS_DIFF);
       };
@@ -104,7 +95,7 @@ describe('CarRacing-v3 frames of our own rollouts against the spec rollouts ("%0
       const wanted = new Set(pngSteps);
       const results: string[] = [];
       const check = (step: number, obs: Uint8Array): void => {
-        const ref = readPng(
+        const ref = readPngRgb(
           resolve(SPEC_REFERENCE_DIR, `rollout_v3_${name}_obs_step${String(step).padStart(3, '0')}.png`),
         );
         const { mean, differing } = compare(obs, ref, false);

@@ -15,18 +15,7 @@ import {
   type Layers,
 } from './layers.ts';
 import { newCanvas, type RgbCanvas } from './rgbCanvas.ts';
-
-/** Deterministic PRNG for the synthetic cases. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './testScenes.ts';
 
 const BG = 0x204060;
 const COLOR = 0xc08010;

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { readJson, REF_DATA_DIR, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
+import { readJson, REF_DATA_DIR, SPEC_REFERENCE_DIR, readPngRgb } from '../../test/support/referenceData.ts';
 import { renderObservation } from './renderObservation.ts';
 import { renderV3Reference } from './referenceV3.ts';
 import {
@@ -17,17 +15,6 @@ const ROLLOUTS = [
   { name: 'continuous_seed0', seed: 0 },
   { name: 'discrete_seed1', seed: 1 },
 ];
-
-function readPngRgb(path: string): Uint8Array {
-  const png = PNG.sync.read(readFileSync(path));
-  const out = new Uint8Array(png.width * png.height * 3);
-  for (let i = 0; i < png.width * png.height; i++) {
-    out[i * 3] = png.data[i * 4];
-    out[i * 3 + 1] = png.data[i * 4 + 1];
-    out[i * 3 + 2] = png.data[i * 4 + 2];
-  }
-  return out;
-}
 
 function diffCount(a: Uint8Array, b: Uint8Array): number {
   let n = 0;

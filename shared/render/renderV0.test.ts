@@ -1,25 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { readJson, SPEC_REFERENCE_DIR } from '../../test/support/referenceData.ts';
+import { readJson, SPEC_REFERENCE_DIR, readPngRgb } from '../../test/support/referenceData.ts';
 import { HULL_COLOR, SIZE, WHEELPOS } from '../sim/constants.ts';
 import { buildTrack } from '../sim/trackRoad.ts';
 import type { CarRenderState, ObservationScene } from './observationScene.ts';
 import { renderObservation } from './renderObservation.ts';
 import { fillConvexV0, glColorByte, V0_LABEL_BOX } from './renderV0.ts';
 import { mulberry32 } from './testScenes.ts';
-
-function readPngRgb(path: string): Uint8Array {
-  const png = PNG.sync.read(readFileSync(path));
-  const out = new Uint8Array(png.width * png.height * 3);
-  for (let i = 0; i < png.width * png.height; i++) {
-    out[i * 3] = png.data[i * 4];
-    out[i * 3 + 1] = png.data[i * 4 + 1];
-    out[i * 3 + 2] = png.data[i * 4 + 2];
-  }
-  return out;
-}
 
 const f32 = Math.fround;
 

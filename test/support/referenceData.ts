@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodePngToRgb } from '../../server/cli/observationPng.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_DIR = process.env.ARENA_SHARED_DIR ?? resolve(REPO_ROOT, '../shared');
@@ -22,4 +23,9 @@ if (!existsSync(SPEC_REFERENCE_DIR) || !existsSync(REF_DATA_DIR)) {
 
 export function readJson<T = unknown>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** A reference PNG as row-major RGB bytes (alpha dropped). */
+export function readPngRgb(path: string): Uint8Array {
+  return decodePngToRgb(readFileSync(path)).rgb;
 }
