@@ -1,4 +1,5 @@
 import type { CarPhysicsState } from '../sim/simulation.ts';
+import { nearestTrackPoint } from '../sim/trackNearest.ts';
 import type { TrackPoint } from '../sim/trackTypes.ts';
 
 /** Continuous CarRacing action: [steer (+1 = right), gas, brake]. */
@@ -104,7 +105,7 @@ export class PurePursuitBot {
   act(car: BotCarView): ContinuousAction {
     const pts = this.points;
     const n = pts.length;
-    this.nearest = this.nearest < 0 ? nearestIndex(pts, car.x, car.y, 0, n) : this.trackNearest(car);
+    this.nearest = this.nearest < 0 ? nearestTrackPoint(pts, car.x, car.y, 0, n) : this.trackNearest(car);
     const speed = Math.hypot(car.vx, car.vy);
     const here = pts[this.nearest];
 
@@ -159,26 +160,11 @@ export class PurePursuitBot {
 
   private trackNearest(car: BotCarView): number {
     const n = this.points.length;
-    const local = nearestIndex(this.points, car.x, car.y, this.nearest - 10, 31);
+    const local = nearestTrackPoint(this.points, car.x, car.y, this.nearest - 10, 31);
     const p = this.points[local];
     if ((p.x - car.x) ** 2 + (p.y - car.y) ** 2 < 15 ** 2) return local;
-    return nearestIndex(this.points, car.x, car.y, 0, n);
+    return nearestTrackPoint(this.points, car.x, car.y, 0, n);
   }
-}
-
-function nearestIndex(pts: readonly TrackPoint[], x: number, y: number, from: number, count: number): number {
-  const n = pts.length;
-  let best = 0;
-  let bestD = Infinity;
-  for (let k = 0; k < count; k++) {
-    const i = (((from + k) % n) + n) % n;
-    const d = (pts[i].x - x) ** 2 + (pts[i].y - y) ** 2;
-    if (d < bestD) {
-      bestD = d;
-      best = i;
-    }
-  }
-  return best;
 }
 
 function wrapAngle(a: number): number {

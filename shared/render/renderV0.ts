@@ -15,6 +15,7 @@
  * - The score label ("%04i", pyglet default system font, 36 pt at window (20, 50)) depends on the
  *   system's fonts and is NOT drawn: the label box (V0_LABEL_BOX) stays as the HUD bar left it.
  */
+import { roundHalfEven } from '../numeric/roundHalfEven.ts';
 import {
   GRASS_DIM,
   HULL_POLY1,
@@ -46,11 +47,7 @@ export function glColorByte(c: number): number {
   const v = f32(f32(c) * 255);
   if (!(v > 0)) return 0;
   if (v >= 255) return 255;
-  const fl = Math.floor(v);
-  const d = v - fl;
-  if (d > 0.5) return fl + 1;
-  if (d < 0.5) return fl;
-  return fl % 2 === 0 ? fl : fl + 1;
+  return roundHalfEven(v);
 }
 
 function glColor(r: number, g: number, b: number): number {
