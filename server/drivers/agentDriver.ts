@@ -1,27 +1,21 @@
 import type { CarAction, RaceState } from '../../shared/sim/race.ts';
+import type { AgentCarController } from '../agents/runtime/agentPolicy.ts';
 import type { Driver } from './driver.ts';
 
 /**
- * EXTENSION POINT for uploaded agents, filled by the agent-runtime issue. Nothing here runs a
- * model: this file fixes the contract a runtime implements and the registry it plugs into.
- *
- * The contract: every `actionRepeat` ticks the car's observation (built with shared/env's
- * `buildRaceObservationScene(race, carIndex)` and rendered with shared/render's
- * `renderObservation`, only for cars whose driver asks for one) goes in, an action comes out
- * within `decisionBudgetMs`; the action is held for the ticks in between. A runtime that misses
- * its budget repeatedly retires the car with `retireCar(race, k, 'agentTimeout')`, which the
- * engine records like any other retirement.
+ * The driver of an uploaded agent's car. The agent's model is loaded asynchronously (`ready`,
+ * awaited by the race before its first tick); each tick the race's RaceDecisions (in
+ * server/agents/runtime) feeds the car's observation to the model in a batch with the other
+ * cars of the same agent and stores the decoded action in the controller; `act` returns it.
  */
 export interface AgentDriver extends Driver {
   readonly kind: 'agent';
   readonly agentId: string;
-  /** K: ticks each decision is held (the agent's action repeat). */
-  readonly actionRepeat: number;
-  /** Wall-clock budget per decision, ms. */
-  readonly decisionBudgetMs: number;
-  /** Called every tick; returns the held action or a fresh decision. */
+  /** The car's controller once the agent's model is loaded; rejects when it cannot be. */
+  readonly ready: Promise<AgentCarController>;
+  /** The action the controller holds (zero controls until the first decision). */
   act(race: RaceState, carIndex: number): CarAction | null;
-  /** Frees the model when the race ends. */
+  /** Releases this car's hold on the model when the race ends. */
   dispose(): void;
 }
 
@@ -42,8 +36,13 @@ export interface AgentDriverFactory {
 export class AgentDriverRegistry {
   private readonly factories: AgentDriverFactory[] = [];
 
-  register(factory: AgentDriverFactory): void {
+  /** Adds a factory; the returned function removes it again (an arena closing). */
+  register(factory: AgentDriverFactory): () => void {
     this.factories.push(factory);
+    return () => {
+      const i = this.factories.indexOf(factory);
+      if (i >= 0) this.factories.splice(i, 1);
+    };
   }
 
   has(agentId: string): boolean {

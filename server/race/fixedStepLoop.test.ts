@@ -39,4 +39,33 @@ describe('FixedStepLoop', () => {
     expect(loop.isRunning).toBe(false);
     expect(time.pendingTimers).toBe(0);
   });
+
+  it('waits for an asynchronous step before the next, and measures how far behind it fell', async () => {
+    const time = new ManualTime();
+    let release: (() => void) | null = null;
+    let started = 0;
+    const loop = new FixedStepLoop({
+      clock: time,
+      scheduler: time,
+      step: () => {
+        started++;
+        return new Promise<boolean>((resolve) => {
+          release = () => resolve(true);
+        });
+      },
+    });
+    loop.start();
+    time.advance(20);
+    expect(started).toBe(1);
+    time.advance(60); // the step is still pending: nothing else runs
+    expect(started).toBe(1);
+    expect(loop.maxLagMs).toBe(0);
+    release!();
+    await Promise.resolve();
+    await Promise.resolve();
+    // 60 ms passed while the step waited: three more are due now and run one by one.
+    expect(started).toBe(2);
+    expect(loop.maxLagMs).toBe(40);
+    expect(loop.lagMs).toBe(20);
+  });
 });

@@ -7,8 +7,11 @@ export interface FixedStepLoopOptions {
   readonly stepMs?: number;
   /** Most steps run in one wake-up to catch up after a stall; time beyond is dropped. [default: 5] */
   readonly maxCatchUpSteps?: number;
-  /** Runs one step; returns false to stop the loop. */
-  readonly step: () => boolean;
+  /**
+   * Runs one step; returns false to stop the loop. A step may be asynchronous (a race waiting for
+   * its agents' decisions): the loop runs no other step until it settles.
+   */
+  readonly step: () => boolean | Promise<boolean>;
 }
 
 /**
@@ -28,6 +31,8 @@ export class FixedStepLoop {
   steps = 0;
   /** Whole steps dropped after stalls. */
   droppedSteps = 0;
+  /** The most the loop has been behind real time at a wake-up, ms (0 when it always kept up). */
+  maxLagMs = 0;
 
   constructor(private readonly options: FixedStepLoopOptions) {
     this.stepMs = options.stepMs ?? 20;
@@ -58,12 +63,31 @@ export class FixedStepLoop {
     const now = this.options.clock.nowMs();
     this.accumulatorMs += now - this.lastMs;
     this.lastMs = now;
-    let ran = 0;
+    this.maxLagMs = Math.max(this.maxLagMs, this.accumulatorMs - this.stepMs);
+    void this.runDueSteps(0);
+  };
+
+  /** How far behind real time the loop is now, ms (steps due but not run yet). */
+  get lagMs(): number {
+    return Math.max(0, this.accumulatorMs - this.stepMs);
+  }
+
+  /** Runs the due steps; synchronous as long as the steps are (no await on that path). */
+  private async runDueSteps(ran: number): Promise<void> {
     while (this.accumulatorMs >= this.stepMs && ran < this.maxCatchUpSteps) {
       this.accumulatorMs -= this.stepMs;
       ran++;
       this.steps++;
-      if (!this.options.step()) {
+      const result = this.options.step();
+      const goOn = typeof result === 'boolean' ? result : await result;
+      if (typeof result !== 'boolean') {
+        // Time passed while the step waited: count it before deciding what else is due.
+        const now = this.options.clock.nowMs();
+        this.accumulatorMs += now - this.lastMs;
+        this.lastMs = now;
+        this.maxLagMs = Math.max(this.maxLagMs, this.accumulatorMs - this.stepMs);
+      }
+      if (!goOn) {
         this.stop();
         return;
       }
@@ -75,7 +99,7 @@ export class FixedStepLoop {
       this.accumulatorMs -= dropped * this.stepMs;
     }
     this.schedule();
-  };
+  }
 
   private schedule(): void {
     this.timer = this.options.scheduler.setTimeout(this.wake, Math.max(0, this.stepMs - this.accumulatorMs));

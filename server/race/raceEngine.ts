@@ -7,6 +7,7 @@ import {
   retireCar,
   stepRace,
   type CarAction,
+  type ExternalRetirementReason,
   type RaceState,
 } from '../../shared/sim/race.ts';
 import { createCarPose } from '../../shared/sim/simulation.ts';
@@ -87,7 +88,7 @@ export class RaceEngine {
   }
 
   /** Retires a car from outside the simulation; the event goes out with the next tick. */
-  retire(carIndex: number, reason: 'disconnected' | 'agentTimeout'): void {
+  retire(carIndex: number, reason: ExternalRetirementReason): void {
     const event = retireCar(this.race, carIndex, reason);
     if (event === null) return;
     this.retirements.push({ tick: this.race.tick, carIndex, reason });
@@ -141,13 +142,17 @@ export class RaceEngine {
     return packSnapshot({ tick: race.tick, cars: this.carSnapshots });
   }
 
-  results(aborted: boolean): RaceResults {
+  /** The results; `serverOverload` when the loop running the race fell behind real time. */
+  results(aborted: boolean, serverOverload = false): RaceResults {
     const race = this.race;
     const standings = computeStandings(race);
+    const unratedReason = aborted ? 'aborted' : serverOverload ? 'serverOverload' : null;
     return {
       raceId: this.spec.raceId,
       seed: this.spec.seed,
       aborted,
+      rated: unratedReason === null,
+      unratedReason,
       config: {
         laps: race.config.laps,
         timeLimitTicksPerLap: race.config.timeLimitTicksPerLap,

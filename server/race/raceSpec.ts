@@ -1,4 +1,5 @@
 import type { DriverSpec } from '../drivers/driver.ts';
+import type { ExternalRetirementReason } from '../../shared/sim/race.ts';
 import type { RaceEventMessage, RaceResults } from '../../shared/protocol/events.ts';
 
 /** Everything a race host needs to run one race, as plain data (it crosses into workers). */
@@ -35,7 +36,7 @@ export interface RaceHost {
   /** A human's clamped input, applied from the next tick. */
   setInput(carIndex: number, action: { steer: number; gas: number; brake: number } | null): void;
   /** Retires a car before the next tick. */
-  retire(carIndex: number, reason: 'disconnected' | 'agentTimeout'): void;
+  retire(carIndex: number, reason: ExternalRetirementReason): void;
   /** Stops the race where it is; `onFinished` follows with `aborted: true`. */
   abort(): void;
 }

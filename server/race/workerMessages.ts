@@ -1,4 +1,5 @@
 import type { RaceEventMessage, RaceResults } from '../../shared/protocol/events.ts';
+import type { ExternalRetirementReason } from '../../shared/sim/race.ts';
 import type { RaceSpec, TickCostStats } from './raceSpec.ts';
 
 /** Main thread → race worker. */
@@ -15,7 +16,7 @@ export type WorkerCommand =
       readonly type: 'retire';
       readonly raceId: string;
       readonly carIndex: number;
-      readonly reason: 'disconnected' | 'agentTimeout';
+      readonly reason: ExternalRetirementReason;
     }
   | { readonly type: 'abort'; readonly raceId: string };
 
@@ -26,3 +27,9 @@ export type WorkerReport =
   | { readonly type: 'finished'; readonly raceId: string; readonly results: RaceResults }
   | { readonly type: 'stats'; readonly raceId: string; readonly stats: TickCostStats }
   | { readonly type: 'error'; readonly raceId: string; readonly message: string };
+
+/** What a race worker is started with (`workerData`). */
+export interface RaceWorkerData {
+  /** Where uploaded agents are stored (FileAgentStore); without it the worker runs no agents. */
+  readonly agentDataDir?: string;
+}

@@ -1,4 +1,4 @@
-import type { DnfReason, RaceEvent as SimRaceEvent } from '../sim/race.ts';
+import type { DnfReason, ExternalRetirementReason, RaceEvent as SimRaceEvent } from '../sim/race.ts';
 import type { ErrorCode } from './errorCodes.ts';
 import type { HumanInput } from './schemas.ts';
 
@@ -92,7 +92,7 @@ export type LoggedAction = readonly [number, number, number] | null;
 export interface Retirement {
   readonly tick: number;
   readonly carIndex: number;
-  readonly reason: 'disconnected' | 'agentTimeout';
+  readonly reason: ExternalRetirementReason;
 }
 
 /**
@@ -105,6 +105,12 @@ export interface RaceResults {
   readonly seed: number;
   /** True when the race was stopped early (server shutdown); cars still racing are listed as such. */
   readonly aborted: boolean;
+  /**
+   * False when the race must change no rating: the server itself fell behind real time (agents
+   * are not punished for its lag), or the race was aborted.
+   */
+  readonly rated: boolean;
+  readonly unratedReason: 'serverOverload' | 'aborted' | null;
   readonly config: {
     readonly laps: number;
     readonly timeLimitTicksPerLap: number;

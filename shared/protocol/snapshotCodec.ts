@@ -17,7 +17,8 @@ import type { CarStatus, DnfReason } from '../sim/race.ts';
  *   +7  u8   speed, 0.5 units/s (0..127.5)
  *   +8  u8   laps completed (0..255)
  *   +9  u8   bits 0-4: live position − 1 (0..15); bits 5-7: state
- *            (0 racing, 1 finished, 2 dnf leftField, 3 dnf timeLimit, 4 dnf disconnected, 5 dnf agentTimeout)
+ *            (0 racing, 1 finished, 2 dnf leftField, 3 dnf timeLimit, 4 dnf disconnected, 5 dnf agentTimeout,
+ *            6 dnf agentError)
  *
  * 8 cars: 88 bytes per snapshot, 2.2 KB/s of payload at 25 Hz.
  */
@@ -38,6 +39,7 @@ const STATES: readonly (DnfReason | 'racing' | 'finished')[] = [
   'timeLimit',
   'disconnected',
   'agentTimeout',
+  'agentError',
 ];
 
 export interface CarSnapshot {

@@ -26,7 +26,13 @@ export interface CarAction {
 
 export type CarStatus = 'racing' | 'finished' | 'dnf';
 /** Why a car did not finish: `leftField` ends the episode (terminated), `timeLimit` truncates it. */
-export type DnfReason = 'leftField' | 'timeLimit' | 'disconnected' | 'agentTimeout';
+/**
+ * Why a car stopped racing early. `disconnected`, `agentTimeout` (an agent too slow three
+ * decisions in a row) and `agentError` (an agent whose model failed or kept answering NaN) come
+ * from outside the simulation: {@link ExternalRetirementReason}.
+ */
+export type DnfReason = 'leftField' | 'timeLimit' | ExternalRetirementReason;
+export type ExternalRetirementReason = 'disconnected' | 'agentTimeout' | 'agentError';
 
 export interface RaceCarConfig {
   readonly id: string;
@@ -256,11 +262,7 @@ export function stepRace(race: RaceState, actions: readonly (CarAction | null | 
 }
 
 /** Takes a car out of the race from outside the simulation (a driver disconnected, an agent too slow). */
-export function retireCar(
-  race: RaceState,
-  carIndex: number,
-  reason: 'disconnected' | 'agentTimeout',
-): RaceEvent | null {
+export function retireCar(race: RaceState, carIndex: number, reason: ExternalRetirementReason): RaceEvent | null {
   const car = race.cars[carIndex];
   if (car === undefined || car.status !== 'racing') return null;
   retire(race, car, 'dnf', reason, race.tick);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Arena } from '../../server/arena.ts';
 import type { RaceResults, RaceStateMessage } from '../../shared/protocol/events.ts';
 import { unpackSnapshot } from '../../shared/protocol/snapshotCodec.ts';
-import { computeStandings, createRace as createSimRace, retireCar, stepRace } from '../../shared/sim/race.ts';
+import { computeStandings } from '../../shared/sim/race.ts';
+import { resimulate } from '../support/resimulate.ts';
 import { connectClient, createRace, request, waitFor, type ArenaClient } from './arenaHarness.ts';
 import { startTestArena } from './arenaHarness.ts';
 
@@ -33,17 +34,6 @@ function driveScripted(socket: ArenaClient, mirror: boolean): () => void {
     if (e.type === 'start') t0 = performance.now();
   });
   return () => clearInterval(timer);
-}
-
-/** Re-runs a race from its results with shared/ alone. */
-function resimulate(results: RaceResults) {
-  const race = createSimRace({ seed: results.seed, ...results.config });
-  for (let t = 0; t < results.actionLog.length; t++) {
-    for (const r of results.retirements) if (r.tick === t) retireCar(race, r.carIndex, r.reason);
-    const actions = results.actionLog[t].map((a) => (a === null ? null : { steer: a[0], gas: a[1], brake: a[2] }));
-    stepRace(race, actions);
-  }
-  return race;
 }
 
 describe('a race with two scripted humans and two bots', () => {
@@ -96,7 +86,7 @@ describe('a race with two scripted humans and two bots', () => {
     expect(results.actionLog.some((tick) => tick[2] !== null && tick[2][1] > 0)).toBe(true);
     expect(results.actionLog.some((tick) => tick[3] !== null && tick[3][1] > 0)).toBe(true);
 
-    const race = resimulate(results);
+    const race = await resimulate(results);
     expect(race.finished).toBe(true);
     expect(race.tick).toBe(results.ticks);
     expect(race.finishOrder).toEqual(results.finishOrder);

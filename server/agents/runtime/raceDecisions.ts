@@ -1,0 +1,122 @@
+/**
+ * The agents of one race, decided together before each tick: every car whose agent is due gets
+ * its observation (its own camera, rendered with shared/render in the style its agent was
+ * trained on, or its state features), the cars of one model go to that model in ONE batched
+ * call, and the answers become the cars' actions for the coming step — Gymnasium's order
+ * (observation of state s_t → action → step to s_t+1), so an agent drives here as in Python.
+ *
+ * Time budget: a batch that takes longer than `budgetMs` counts as a late decision for each of
+ * its cars, which keep their last action; MAX_LATE_DECISIONS late decisions in a row retire a
+ * car as 'agentTimeout' ("too slow"). A car whose model fails to load, throws, or answers
+ * non-finite actions MAX_AGENT_FAULTS times retires as 'agentError'.
+ */
+import { buildRaceObservationScene } from '../../../shared/env/raceObservation.ts';
+import { computeStateFeatures, STATE_FEATURE_COUNT } from '../../../shared/agents/stateFeatures.ts';
+import { renderObservation } from '../../../shared/render/renderObservation.ts';
+import type { RaceState } from '../../../shared/sim/race.ts';
+import type { AgentCarController, AgentPolicy } from './agentPolicy.ts';
+
+export interface RaceAgentSeat {
+  readonly carIndex: number;
+  readonly controller: AgentCarController;
+}
+
+export interface Retirement {
+  readonly carIndex: number;
+  readonly reason: 'agentTimeout' | 'agentError';
+  readonly detail: string;
+}
+
+export interface DecisionStats {
+  /** Model-call latencies of this race's batches, ms. */
+  readonly batchLatenciesMs: number[];
+  lateDecisions: number;
+}
+
+/** Default per-decision budget, ms (one CarRacing step at 50 Hz). */
+export const DEFAULT_DECISION_BUDGET_MS = 20;
+
+export class RaceDecisions {
+  private readonly groups = new Map<AgentPolicy, RaceAgentSeat[]>();
+  readonly stats: DecisionStats = { batchLatenciesMs: [], lateDecisions: 0 };
+  private readonly features = new Float32Array(STATE_FEATURE_COUNT);
+
+  constructor(
+    seats: readonly RaceAgentSeat[],
+    private readonly budgetMs: number = DEFAULT_DECISION_BUDGET_MS,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
+    for (const seat of seats) {
+      const group = this.groups.get(seat.controller.policy);
+      if (group === undefined) this.groups.set(seat.controller.policy, [seat]);
+      else group.push(seat);
+    }
+  }
+
+  get isEmpty(): boolean {
+    return this.groups.size === 0;
+  }
+
+  /**
+   * Decides for every due agent car still racing on the race's current state (`race.tick`
+   * ticks played). Resolves to the cars to retire; never rejects. With `forgiveLate` (the
+   * server itself is behind real time) a late decision still repeats the last action but does
+   * not count towards retiring the car: the race is marked unrated instead.
+   */
+  async decide(race: RaceState, forgiveLate = false): Promise<Retirement[]> {
+    const retirements: Retirement[] = [];
+    const step = race.tick;
+    for (const [policy, seats] of this.groups) {
+      const due = seats.filter((s) => race.cars[s.carIndex].status === 'racing' && s.controller.isDue(step));
+      if (due.length === 0) continue;
+      const input = new Float32Array(due.length * policy.sampleSize);
+      due.forEach((seat, slot) => {
+        if (policy.manifest.observation.source === 'state-v1') {
+          computeStateFeatures(race.sim, race.track.points, seat.carIndex, this.features);
+          seat.controller.writeSample({ kind: 'state', features: this.features }, input, slot);
+        } else {
+          const frame = renderObservation(
+            buildRaceObservationScene(race, seat.carIndex),
+            policy.manifest.observation.style,
+          );
+          seat.controller.writeSample({ kind: 'frame', frame }, input, slot);
+        }
+      });
+      let outputs: Float32Array;
+      const t0 = this.nowMs();
+      try {
+        outputs = await policy.model.run(input, due.length);
+      } catch (error) {
+        const detail = `model failed: ${error instanceof Error ? error.message : String(error)}`;
+        for (const seat of due) retirements.push({ carIndex: seat.carIndex, reason: 'agentError', detail });
+        continue;
+      }
+      const elapsed = this.nowMs() - t0;
+      this.stats.batchLatenciesMs.push(elapsed);
+      const late = elapsed > this.budgetMs;
+      for (const [slot, seat] of due.entries()) {
+        if (late) {
+          seat.controller.markLate(forgiveLate);
+          this.stats.lateDecisions++;
+          if (seat.controller.tooSlow) {
+            retirements.push({
+              carIndex: seat.carIndex,
+              reason: 'agentTimeout',
+              detail: `${seat.controller.lateStreak} decisions in a row over ${this.budgetMs} ms (last ${elapsed.toFixed(1)} ms)`,
+            });
+          }
+        } else {
+          seat.controller.applyOutputs(outputs, slot);
+          if (seat.controller.tooFaulty) {
+            retirements.push({
+              carIndex: seat.carIndex,
+              reason: 'agentError',
+              detail: `${seat.controller.faults} non-finite actions`,
+            });
+          }
+        }
+      }
+    }
+    return retirements;
+  }
+}
