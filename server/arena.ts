@@ -6,6 +6,9 @@ import { agentDriverRegistry, type AgentDriverRegistry } from './drivers/agentDr
 import { createHttpApp } from './http/httpApp.ts';
 import { Lobby } from './lobby/lobby.ts';
 import type { Logger } from './log.ts';
+import { startAgentRuntime, type AgentRuntime } from './agents/agentRuntime.ts';
+import type { SeedAgent } from './agents/seedAgents.ts';
+import { FileAgentStore, type AgentStore } from './agents/store/agentStore.ts';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './race/clock.ts';
 import { InProcessRaceHostFactory } from './race/inProcessRaceHostFactory.ts';
 import type { RaceHostFactory } from './race/raceSpec.ts';
@@ -25,6 +28,10 @@ export interface ArenaDeps {
   readonly resultsSink?: ResultsSink;
   readonly hosts?: RaceHostFactory;
   readonly agents?: AgentDriverRegistry;
+  /** Where uploaded agents are kept. [default: a FileAgentStore under config.dataDir] */
+  readonly agentStore?: AgentStore;
+  /** Seed agents imported into the store when missing. [default: agents/seed] */
+  readonly seedAgents?: readonly SeedAgent[];
   /** Race defaults tests shorten. [default: 3000 ms countdown, 1000 ticks per lap] */
   readonly raceDefaults?: { readonly countdownMs?: number; readonly timeLimitTicksPerLap?: number };
 }
@@ -35,6 +42,9 @@ export interface Arena {
   readonly lobby: Lobby;
   readonly hosts: RaceHostFactory;
   readonly resultsSink: ResultsSink;
+  readonly agentStore: AgentStore;
+  /** The stored agents the lobby can race, and the seed import (`agents.seedsReady`). */
+  readonly agents: AgentRuntime;
   /** The port it listens on (the real one when configured with 0). */
   readonly port: number;
   /** Stops taking races, aborts running ones (results stored), closes sockets and workers. */
@@ -46,9 +56,19 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
   const clock = deps.clock ?? systemClock;
   const scheduler = deps.scheduler ?? systemScheduler;
   const resultsSink = deps.resultsSink ?? new InMemoryResultsSink();
+  const agentStore = deps.agentStore ?? new FileAgentStore(config.dataDir);
+  const registry = deps.agents ?? agentDriverRegistry;
+  const agents = await startAgentRuntime({
+    store: agentStore,
+    registry,
+    log: deps.log,
+    ...(deps.seedAgents === undefined ? {} : { seeds: deps.seedAgents }),
+  });
   const hosts =
     deps.hosts ??
-    (config.raceWorkers === 0 ? new InProcessRaceHostFactory(clock, scheduler) : new WorkerPool(config.raceWorkers));
+    (config.raceWorkers === 0
+      ? new InProcessRaceHostFactory(clock, scheduler)
+      : new WorkerPool(config.raceWorkers, { agentDataDir: config.dataDir }));
   const broadcaster = new SocketRaceBroadcaster();
   const lobby = new Lobby({
     clock,
@@ -56,14 +76,24 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     hosts,
     broadcaster,
     resultsSink,
-    agents: deps.agents ?? agentDriverRegistry,
+    agents: registry,
     log: deps.log,
     lobbyWaitMs: config.lobbyWaitMs,
     disconnectGraceMs: config.disconnectGraceMs,
     resultsLingerMs: config.resultsLingerMs,
     ...deps.raceDefaults,
   });
-  const app = createHttpApp({ lobby, log: deps.log, clientDistDir: config.clientDistDir });
+  const app = createHttpApp({
+    lobby,
+    log: deps.log,
+    clientDistDir: config.clientDistDir,
+    agents: {
+      store: agentStore,
+      maxUploadBytes: config.maxUploadBytes,
+      onAgentStored: (id) => agents.onAgentStored(id),
+      onAgentDeleted: (id) => agents.onAgentDeleted(id),
+    },
+  });
   const http = createServer(app);
   const io: ArenaIo = new Server(http, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
@@ -86,12 +116,16 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     lobby,
     hosts,
     resultsSink,
+    agentStore,
+    agents,
     port,
     close: () =>
       (closing ??= (async () => {
         await lobby.shutdown();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await hosts.close();
+        await agents.seedsReady;
+        agents.close();
       })()),
   };
 }

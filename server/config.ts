@@ -19,6 +19,14 @@ const envSchema = z.object({
   RESULTS_LINGER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Built client to serve. [default: client/dist] */
   CLIENT_DIST_DIR: z.string().default('client/dist'),
+  /** Folder for uploaded agents (files and records), shared by every server process. [default: './data'] */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Largest agent upload (each file and all together), in bytes. [default: 52428800, 50 MiB] */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50 * 1024 * 1024),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -31,6 +39,8 @@ export interface ServerConfig {
   readonly lobbyWaitMs: number;
   readonly resultsLingerMs: number;
   readonly clientDistDir: string;
+  readonly dataDir: string;
+  readonly maxUploadBytes: number;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -46,5 +56,7 @@ export function parseServerConfig(env: Record<string, string | undefined> = proc
     lobbyWaitMs: e.LOBBY_WAIT_MS,
     resultsLingerMs: e.RESULTS_LINGER_MS,
     clientDistDir: e.CLIENT_DIST_DIR,
+    dataDir: e.DATA_DIR,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
   };
 }

@@ -7,6 +7,7 @@ import { createRaceSchema } from '../../shared/protocol/schemas.ts';
 import { ArenaError, InvalidPayloadError } from '../errors.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
+import { createAgentRouter, type AgentRoutesOptions } from './agentRoutes.ts';
 
 /** Largest JSON body accepted; bigger ones get 413 before parsing. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
@@ -16,10 +17,12 @@ export interface HttpAppOptions {
   readonly log: Logger;
   /** Built client to serve at /, when the folder exists. */
   readonly clientDistDir?: string;
+  /** The agent API (/api/agents), when the arena has an agent store. */
+  readonly agents?: AgentRoutesOptions;
 }
 
 /** The express app: health, the race API, the built client, and the error edge. */
-export function createHttpApp({ lobby, log, clientDistDir }: HttpAppOptions): Express {
+export function createHttpApp({ lobby, log, clientDistDir, agents }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
@@ -38,6 +41,8 @@ export function createHttpApp({ lobby, log, clientDistDir }: HttpAppOptions): Ex
     const room = lobby.create(parsed.data);
     res.status(201).json({ id: room.id });
   });
+
+  if (agents !== undefined) app.use(createAgentRouter(agents, log));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ ok: false, code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });

@@ -2,13 +2,22 @@
  * Entry point of a race worker thread: runs any number of races, each on its own 50 Hz loop,
  * so the main thread's sockets never wait on physics. Commands and reports: workerMessages.ts.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { registerStoredAgents } from '../agents/agentRuntime.ts';
+import { WORKER_AGENT_DIRECTORY } from '../agents/runtime/policyAgentDriver.ts';
+import { FileAgentStore } from '../agents/store/agentStore.ts';
+import { agentDriverRegistry } from '../drivers/agentDriver.ts';
 import { systemClock, systemScheduler } from './clock.ts';
 import { RaceRunner } from './raceRunner.ts';
-import type { WorkerCommand, WorkerReport } from './workerMessages.ts';
+import type { RaceWorkerData, WorkerCommand, WorkerReport } from './workerMessages.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('raceWorker.ts runs only as a worker thread');
+
+const { agentDataDir } = (workerData ?? {}) as RaceWorkerData;
+if (agentDataDir !== undefined) {
+  registerStoredAgents(agentDriverRegistry, WORKER_AGENT_DIRECTORY, new FileAgentStore(agentDataDir));
+}
 
 const races = new Map<string, RaceRunner>();
 

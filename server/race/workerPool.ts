@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RaceHost, RaceHostFactory, RaceHostListener, RaceSpec } from './raceSpec.ts';
-import type { WorkerCommand, WorkerReport } from './workerMessages.ts';
+import type { RaceWorkerData, WorkerCommand, WorkerReport } from './workerMessages.ts';
 
 interface PooledWorker {
   readonly worker: Worker;
@@ -20,7 +20,14 @@ export class WorkerPool implements RaceHostFactory {
   private readonly workers: PooledWorker[] = [];
   private closed = false;
 
-  constructor(size?: number) {
+  /**
+   * `agentDataDir`: the FileAgentStore folder the workers load uploaded agents from (each worker
+   * keeps its own loaded models; agents of one race share one model and one batched call).
+   */
+  constructor(
+    size?: number,
+    private readonly workerOptions: { readonly agentDataDir?: string } = {},
+  ) {
     this.size = Math.max(1, Math.min(size ?? availableParallelism(), availableParallelism()));
     // Loading a worker (tsx, the simulation) takes about a second: do it before the first race needs it.
     while (this.workers.length < this.size) this.spawn();
@@ -58,7 +65,9 @@ export class WorkerPool implements RaceHostFactory {
   }
 
   private spawn(): PooledWorker {
-    const worker = startTypeScriptWorker(new URL('./raceWorker.ts', import.meta.url));
+    const worker = startTypeScriptWorker(new URL('./raceWorker.ts', import.meta.url), {
+      agentDataDir: this.workerOptions.agentDataDir,
+    } satisfies RaceWorkerData);
     const pooled: PooledWorker = { worker, races: new Map() };
     worker.on('message', (reports: readonly WorkerReport[]) => {
       for (const report of reports) this.dispatch(pooled, report);
@@ -111,10 +120,10 @@ const TSX_ESM_API = 'dist/esm/api/index.mjs';
  * entry points ("Unknown file extension .ts"), so a two-line bootstrap registers tsx's loader in
  * the worker first and then imports the module. Works under `tsx` and under vitest alike.
  */
-function startTypeScriptWorker(entry: URL): Worker {
+function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
   const tsxApi = pathToFileURL(
     join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), TSX_ESM_API),
   ).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }

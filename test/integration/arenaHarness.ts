@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startArena, type Arena, type ArenaDeps } from '../../server/arena.ts';
 import { parseServerConfig } from '../../server/config.ts';
@@ -6,10 +9,20 @@ import type { ClientToServerEvents, Reply, ServerToClientEvents } from '../../sh
 
 export type ArenaClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A real arena on a random port (workers included), quiet logs. */
+/**
+ * A real arena on a random port (workers included), quiet logs, its data in a fresh temporary
+ * folder, and no seed agents unless `deps.seedAgents` asks for them (importing validates them,
+ * which costs a few seconds of CPU the timing tests should not share).
+ */
 export async function startTestArena(env: Record<string, string> = {}, deps: Partial<ArenaDeps> = {}): Promise<Arena> {
-  const config = parseServerConfig({ PORT: '0', LOG_LEVEL: 'silent', CLIENT_DIST_DIR: '/nonexistent', ...env });
-  return startArena(config, { log: createLogger(config.logLevel), ...deps });
+  const config = parseServerConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    CLIENT_DIST_DIR: '/nonexistent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'arena-test-')),
+    ...env,
+  });
+  return startArena(config, { log: createLogger(config.logLevel), seedAgents: [], ...deps });
 }
 
 export async function connectClient(arena: Arena): Promise<ArenaClient> {
