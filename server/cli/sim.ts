@@ -5,6 +5,8 @@
  *   rollout --seed N --actions FILE [--discrete] [--v0] [--float64] [--frames-dir DIR [--frames-every K]]
  *                                                replays a JSON array of actions; prints { steps: [...] }
  *   random  --seed N [--discrete] [--v0]         a uniformly random policy to the end of the episode
+ *   evaluate --agent PATH --seeds A-B [--style v0|v3] [--json]
+ *                                                an agent's full episodes: per-seed return, tiles, lap (evaluateCommand.ts)
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import type { CarRacingAction } from '../../shared/env/actions.ts';
 import { Pcg64Generator } from '../../shared/sim/rng/pcg64.ts';
 import type { IntegerSeed } from '../../shared/sim/rng/seedSequence.ts';
 import { buildTrack } from '../../shared/sim/trackRoad.ts';
+import { EVALUATE_USAGE, EvaluateUsageError, runEvaluateCli } from './evaluateCommand.ts';
 import { writeRgbPng } from './observationPng.ts';
 
 export class CliUsageError extends Error {
@@ -23,7 +26,8 @@ export class CliUsageError extends Error {
 const USAGE = `usage: npm run sim -- <command> [options]
   track   --seed N [--v0]
   rollout --seed N --actions FILE [--discrete] [--v0] [--float64] [--frames-dir DIR] [--frames-every K]
-  random  --seed N [--discrete] [--v0]`;
+  random  --seed N [--discrete] [--v0]
+${EVALUATE_USAGE}`;
 
 export function parseSeed(text: string | undefined): IntegerSeed {
   if (text === undefined) throw new CliUsageError('--seed N is required');
@@ -193,10 +197,15 @@ export function runCli(argv: readonly string[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const argv = process.argv.slice(2);
   try {
-    process.stdout.write(runCli(process.argv.slice(2)) + '\n');
+    const out = argv[0] === 'evaluate' ? await runEvaluateCli(argv.slice(1)) : runCli(argv);
+    process.stdout.write(out + '\n');
   } catch (err) {
-    const usage = err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      err instanceof CliUsageError ||
+      err instanceof EvaluateUsageError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`${(err as Error).message}\n${usage ? USAGE + '\n' : ''}`);
     process.exitCode = usage ? 2 : 1;
   }
