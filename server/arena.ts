@@ -62,13 +62,14 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     store: agentStore,
     registry,
     log: deps.log,
+    builtinBackend: config.agentBackend,
     ...(deps.seedAgents === undefined ? {} : { seeds: deps.seedAgents }),
   });
   const hosts =
     deps.hosts ??
     (config.raceWorkers === 0
       ? new InProcessRaceHostFactory(clock, scheduler)
-      : new WorkerPool(config.raceWorkers, { agentDataDir: config.dataDir }));
+      : new WorkerPool(config.raceWorkers, { agentDataDir: config.dataDir, builtinBackend: config.agentBackend }));
   const broadcaster = new SocketRaceBroadcaster();
   const lobby = new Lobby({
     clock,
@@ -90,11 +91,16 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     agents: {
       store: agentStore,
       maxUploadBytes: config.maxUploadBytes,
+      builtinBackend: config.agentBackend,
       onAgentStored: (id) => agents.onAgentStored(id),
       onAgentDeleted: (id) => agents.onAgentDeleted(id),
     },
   });
   const http = createServer(app);
+  // Idle keep-alive connections stay open longer than clients and proxies keep theirs (Node's 5 s
+  // default lets a client reuse a socket the server is closing: ECONNRESET on the next request).
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const io: ArenaIo = new Server(http, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     cors: { origin: true },

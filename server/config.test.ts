@@ -10,6 +10,7 @@ describe('parseServerConfig', () => {
       raceWorkers: undefined,
       dataDir: './data',
       maxUploadBytes: 50 * 1024 * 1024,
+      agentBackend: 'onnxruntime',
     });
   });
 
@@ -20,6 +21,8 @@ describe('parseServerConfig', () => {
       maxUploadBytes: 1000,
     });
     expect(() => parseServerConfig({ MAX_UPLOAD_BYTES: '0' })).toThrow(/MAX_UPLOAD_BYTES/);
+    expect(parseServerConfig({ AGENT_BACKEND: 'tfjs' }).agentBackend).toBe('tfjs');
+    expect(() => parseServerConfig({ AGENT_BACKEND: 'pytorch' })).toThrow(/AGENT_BACKEND/);
     expect(() => parseServerConfig({ PORT: 'http', LOG_LEVEL: 'loud' })).toThrow(
       /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
     );

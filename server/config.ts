@@ -21,6 +21,8 @@ const envSchema = z.object({
   CLIENT_DIST_DIR: z.string().default('client/dist'),
   /** Folder for uploaded agents (files and records), shared by every server process. [default: './data'] */
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Engine for the built-in architectures (genomes, state_dicts). [default: 'onnxruntime'] */
+  AGENT_BACKEND: z.enum(['onnxruntime', 'tfjs']).default('onnxruntime'),
   /** Largest agent upload (each file and all together), in bytes. [default: 52428800, 50 MiB] */
   MAX_UPLOAD_BYTES: z.coerce
     .number()
@@ -41,6 +43,7 @@ export interface ServerConfig {
   readonly clientDistDir: string;
   readonly dataDir: string;
   readonly maxUploadBytes: number;
+  readonly agentBackend: 'onnxruntime' | 'tfjs';
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -58,5 +61,6 @@ export function parseServerConfig(env: Record<string, string | undefined> = proc
     clientDistDir: e.CLIENT_DIST_DIR,
     dataDir: e.DATA_DIR,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    agentBackend: e.AGENT_BACKEND,
   };
 }

@@ -49,6 +49,8 @@ export interface AgentRuntimeOptions {
   readonly store: AgentStore;
   readonly registry: AgentDriverRegistry;
   readonly log: Logger;
+  /** Engine for the built-in architectures. [default: 'onnxruntime'] */
+  readonly builtinBackend?: 'onnxruntime' | 'tfjs';
   /** Seed agents to import when missing. [default: agents/seed] */
   readonly seeds?: readonly SeedAgent[];
 }
@@ -57,9 +59,10 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
   const { store, log } = options;
   const catalog = new AgentCatalog();
   for (const record of await store.list()) catalog.set(record.id, record.name);
-  const { unregister } = registerStoredAgents(options.registry, catalog, store, { logger: log });
+  const builtinBackend = options.builtinBackend ?? 'onnxruntime';
+  const { unregister } = registerStoredAgents(options.registry, catalog, store, { logger: log, builtinBackend });
 
-  const seedsReady = importSeeds(options.seeds ?? readSeedAgents(), store, catalog, log);
+  const seedsReady = importSeeds(options.seeds ?? readSeedAgents(), store, catalog, log, builtinBackend);
   return {
     catalog,
     seedsReady,
@@ -75,15 +78,21 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
 }
 
 /** Validates and stores every seed agent the store does not have yet, one after the other. */
-async function importSeeds(seeds: readonly SeedAgent[], store: AgentStore, catalog: AgentCatalog, log: Logger) {
+async function importSeeds(
+  seeds: readonly SeedAgent[],
+  store: AgentStore,
+  catalog: AgentCatalog,
+  log: Logger,
+  builtinBackend: 'onnxruntime' | 'tfjs',
+) {
   for (const seed of seeds) {
     if (catalog.has(seed.agentId)) continue;
     const report = new ValidationReportBuilder();
-    const agent = await validateAgentPackage(report, {
-      files: seed.files,
-      manifestText: seed.manifestText,
-      name: seed.name,
-    });
+    const agent = await validateAgentPackage(
+      report,
+      { files: seed.files, manifestText: seed.manifestText, name: seed.name },
+      { builtinBackend },
+    );
     const built = report.build();
     if (agent === undefined) {
       log.error({ agentId: seed.agentId, report: built }, 'seed agent failed validation');

@@ -11,6 +11,7 @@
  * the 'size' check of the report says what was too big. Nothing is stored unless every check
  * passed.
  */
+import { validateAgentPackage } from '../agents/upload/validateAgentPackage.ts';
 import { once } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -54,6 +55,8 @@ export interface AgentRoutesOptions {
   readonly maxConcurrentUploads?: number;
   /** Called once an agent is stored (the runtime registers it). Errors are logged, not returned. */
   readonly onAgentStored?: (id: string) => void | Promise<void>;
+  /** Engine the trial episode runs built-in architectures on (as races do). [default: 'onnxruntime'] */
+  readonly builtinBackend?: 'onnxruntime' | 'tfjs';
   /** Called once an agent is deleted (the runtime forgets it). */
   readonly onAgentDeleted?: (id: string) => void;
 }
@@ -120,8 +123,10 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
 
   async function receiveAndStore(req: Request, res: Response): Promise<void> {
     const { files, fields } = await receiveMultipart(req, req.headers, { maxUploadBytes, maxFiles });
+    const builtinBackend = options.builtinBackend ?? 'onnxruntime';
     const result = await validate(files, fields, {
       limits: { maxFileBytes: maxUploadBytes, maxTotalBytes: maxUploadBytes, maxFiles },
+      validatePackage: (report, input) => validateAgentPackage(report, input, { builtinBackend }),
     });
     if (!result.report.ok || result.agent === undefined) {
       sendInvalid(res, result);
@@ -171,7 +176,7 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
     } else if (outcome === 'forbidden') {
       res.status(403).json({
         ok: false,
-        code: ErrorCode.INVALID_PAYLOAD,
+        code: ErrorCode.FORBIDDEN,
         message:
           token === undefined
             ? 'send the owner token: Authorization: Bearer <ownerToken>'
@@ -191,7 +196,7 @@ function sendInvalid(res: Response, result: UploadValidation): void {
   const errors = result.report.checks.flatMap((c) => (c.status === 'failed' && c.error !== undefined ? [c.error] : []));
   res.status(422).json({
     ok: false,
-    code: ErrorCode.INVALID_PAYLOAD,
+    code: ErrorCode.AGENT_INVALID,
     message: errors.length > 0 ? `the agent failed validation: ${errors[0].message}` : 'the agent failed validation',
     errors,
     report: result.report,

@@ -14,9 +14,11 @@ import type { RaceWorkerData, WorkerCommand, WorkerReport } from './workerMessag
 const port = parentPort;
 if (port === null) throw new Error('raceWorker.ts runs only as a worker thread');
 
-const { agentDataDir } = (workerData ?? {}) as RaceWorkerData;
+const { agentDataDir, builtinBackend } = (workerData ?? {}) as RaceWorkerData;
 if (agentDataDir !== undefined) {
-  registerStoredAgents(agentDriverRegistry, WORKER_AGENT_DIRECTORY, new FileAgentStore(agentDataDir));
+  registerStoredAgents(agentDriverRegistry, WORKER_AGENT_DIRECTORY, new FileAgentStore(agentDataDir), {
+    ...(builtinBackend === undefined ? {} : { builtinBackend }),
+  });
 }
 
 const races = new Map<string, RaceRunner>();

@@ -32,4 +32,6 @@ export type WorkerReport =
 export interface RaceWorkerData {
   /** Where uploaded agents are stored (FileAgentStore); without it the worker runs no agents. */
   readonly agentDataDir?: string;
+  /** Engine for the built-in architectures. [default: 'onnxruntime'] */
+  readonly builtinBackend?: 'onnxruntime' | 'tfjs';
 }

@@ -26,7 +26,7 @@ export class WorkerPool implements RaceHostFactory {
    */
   constructor(
     size?: number,
-    private readonly workerOptions: { readonly agentDataDir?: string } = {},
+    private readonly workerOptions: RaceWorkerData = {},
   ) {
     this.size = Math.max(1, Math.min(size ?? availableParallelism(), availableParallelism()));
     // Loading a worker (tsx, the simulation) takes about a second: do it before the first race needs it.
@@ -65,9 +65,7 @@ export class WorkerPool implements RaceHostFactory {
   }
 
   private spawn(): PooledWorker {
-    const worker = startTypeScriptWorker(new URL('./raceWorker.ts', import.meta.url), {
-      agentDataDir: this.workerOptions.agentDataDir,
-    } satisfies RaceWorkerData);
+    const worker = startTypeScriptWorker(new URL('./raceWorker.ts', import.meta.url), this.workerOptions);
     const pooled: PooledWorker = { worker, races: new Map() };
     worker.on('message', (reports: readonly WorkerReport[]) => {
       for (const report of reports) this.dispatch(pooled, report);

@@ -15,6 +15,10 @@ export const ErrorCode = {
   INPUT_RATE_LIMITED: 'INPUT_RATE_LIMITED',
   RATE_LIMITED: 'RATE_LIMITED',
   AGENT_NOT_FOUND: 'AGENT_NOT_FOUND',
+  /** An uploaded agent failed validation (422): `errors` name the file, the field and what was expected. */
+  AGENT_INVALID: 'AGENT_INVALID',
+  /** The request is not allowed for this caller (e.g. deleting an agent without its owner token). */
+  FORBIDDEN: 'FORBIDDEN',
   /** The server is shutting down and accepts no new races. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   NOT_FOUND: 'NOT_FOUND',

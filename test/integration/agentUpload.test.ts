@@ -138,12 +138,11 @@ describe('uploading agents over HTTP', () => {
 
     const stored = join(dataDir, 'agents/files', DQN_SHA256);
     expect(createHash('sha256').update(readFileSync(stored)).digest('hex')).toBe(DQN_SHA256);
-    expect(await arena.agentStore.loadFiles(id)).toEqual(
-      new Map([
-        ['weights.f32.npy', dqnWeights],
-        ['manifest.json', dqnManifest],
-      ]),
-    );
+    // Buffer.equals, not toEqual: a deep comparison of 1.7 MB takes seconds.
+    const files = (await arena.agentStore.loadFiles(id))!;
+    expect([...files.keys()].sort()).toEqual(['manifest.json', 'weights.f32.npy']);
+    expect(Buffer.from(files.get('weights.f32.npy')!).equals(Buffer.from(dqnWeights))).toBe(true);
+    expect(Buffer.from(files.get('manifest.json')!).equals(Buffer.from(dqnManifest))).toBe(true);
 
     const del = (headers: Record<string, string>) => fetch(`${base}/api/agents/${id}`, { method: 'DELETE', headers });
     expect((await del({})).status).toBe(403);
