@@ -21,7 +21,7 @@ const NO_TRANSPORT_FROM_STORE = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'artifacts/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'artifacts/**', 'server/db/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
