@@ -8,7 +8,9 @@ import {
   spectateSchema,
   type HumanInput,
 } from '../../shared/protocol/schemas.ts';
+import type { AccountService, AccountUser } from '../accounts/accountService.ts';
 import { NotADriverError } from '../errors.ts';
+import { userFromCookieHeader } from '../http/currentUser.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../race/clock.ts';
@@ -24,9 +26,36 @@ export const REQUEST_RATE_PER_SECOND = 10;
 /**
  * The socket.io edge: `race:spectate`, `race:join`, `race:input`, `race:leave`, `race:rematch`. Each handler is
  * guarded (rate limit, zod), then talks to the lobby and rooms; replies go to the ack.
+ *
+ * With `accounts`, the session cookie of the handshake is resolved once per connection: a
+ * logged-in user's seats carry their user id (rated); guests drive under their nickname as before.
  */
-export function attachRaceSockets(io: ArenaIo, lobby: Lobby, clock: Clock, log: Logger): void {
+export function attachRaceSockets(
+  io: ArenaIo,
+  lobby: Lobby,
+  clock: Clock,
+  log: Logger,
+  accounts?: Pick<AccountService, 'userForToken'>,
+): void {
+  const users = new WeakMap<object, AccountUser>();
+  if (accounts !== undefined) {
+    io.use((socket, next) => {
+      userFromCookieHeader(accounts, socket.handshake.headers.cookie).then(
+        (user) => {
+          if (user !== undefined) users.set(socket, user);
+          next();
+        },
+        (err: unknown) => {
+          // The database is down: let them in as a guest rather than not at all.
+          log.warn({ err }, 'socket session lookup failed; connecting as a guest');
+          next();
+        },
+      );
+    });
+  }
+
   io.on('connection', (socket) => {
+    const user = users.get(socket);
     const inputs = new RateLimiter(INPUT_RATE_PER_SECOND, clock);
     const requests = new RateLimiter(REQUEST_RATE_PER_SECOND, clock);
     const request = { limiter: requests, rateCode: ErrorCode.RATE_LIMITED, log } as const;
@@ -68,7 +97,7 @@ export function attachRaceSockets(io: ArenaIo, lobby: Lobby, clock: Clock, log: 
       'race:join',
       guarded({ schema: joinSchema, ...request }, ({ raceId, name, token }) => {
         const room = lobby.get(raceId);
-        const seat = room.join(name, token);
+        const seat = room.join(name, token, user?.id);
         if (socket.data.raceId !== raceId || socket.data.carIndex !== seat.carIndex) leaveCurrentIfLive();
         socket.data = { raceId, carIndex: seat.carIndex };
         void socket.join(raceChannel(raceId));

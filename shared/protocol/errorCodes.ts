@@ -22,6 +22,10 @@ export const ErrorCode = {
   /** The server is shutting down and accepts no new races. */
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   NOT_FOUND: 'NOT_FOUND',
+  /** Not logged in (or wrong name or password at login, without saying which). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** Registration with a name an account already has (compared case-insensitively). */
+  NAME_TAKEN: 'NAME_TAKEN',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
