@@ -1,19 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/testDatabase.ts';
 import { AgentDriverRegistry, type AgentDriver } from '../drivers/agentDriver.ts';
 import { createLogger } from '../log.ts';
 import { startAgentRuntime } from './agentRuntime.ts';
 import { readSeedAgents } from './seedAgents.ts';
-import { FileAgentStore } from './store/agentStore.ts';
+import { PrismaAgentStore } from './store/prismaAgentStore.ts';
 
 describe('startAgentRuntime', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-runtime-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
 
   it('imports the seeds once, drives them on the configured backend, forgets deleted agents, unregisters on close', async () => {
-    const store = new FileAgentStore(dir);
+    const store = new PrismaAgentStore(db.prisma);
     const registry = new AgentDriverRegistry();
     const seeds = readSeedAgents().filter((s) => s.agentId === 'seed-sarenac-dqn');
     const log = createLogger('silent');
@@ -21,7 +24,7 @@ describe('startAgentRuntime', () => {
     await runtime.seedsReady;
 
     const record = await store.get('seed-sarenac-dqn');
-    expect(record?.report.ok).toBe(true);
+    expect(record).toMatchObject({ ownerId: null, ownerName: null, version: 1, report: { ok: true } });
     expect(record?.report.trial?.backend).toMatch(/^tfjs-/);
     expect(registry.has('seed-sarenac-dqn')).toBe(true);
     expect(registry.displayName('seed-sarenac-dqn')).toBe('Sarenac DQN');

@@ -98,7 +98,7 @@ async function importSeeds(
       log.error({ agentId: seed.agentId, report: built }, 'seed agent failed validation');
       continue;
     }
-    const { record } = await store.create({ id: seed.agentId, ...agent, report: built }, seed.files);
+    const record = await store.create({ id: seed.agentId, ...agent, report: built }, seed.files);
     catalog.set(record.id, record.name);
     log.info({ agentId: record.id, trial: built.trial }, 'seed agent imported');
   }

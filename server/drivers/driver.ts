@@ -13,6 +13,6 @@ export interface Driver {
 
 /** How a seat is driven, as plain data (it crosses into the race workers). */
 export type DriverSpec =
-  | { readonly kind: 'human' }
+  | { readonly kind: 'human'; /** The account of a logged-in human; absent for guests. */ readonly userId?: string }
   | { readonly kind: 'bot'; readonly difficulty: 'easy' | 'medium' | 'hard' }
   | { readonly kind: 'agent'; readonly agentId: string };

@@ -1,18 +1,18 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
 import { zipSync } from 'fflate';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileAgentStore } from '../agents/store/agentStore.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/testDatabase.ts';
+import { PrismaAgentStore } from '../agents/store/prismaAgentStore.ts';
 import { validateUpload } from '../agents/upload/collectUpload.ts';
 import type { AgentPackageInput, ValidatedAgent } from '../agents/upload/validateAgentPackage.ts';
 import type { ValidationReportBuilder } from '../agents/upload/validationReport.ts';
 import { buildZip } from '../agents/upload/zipBuilder.testutil.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import { createLogger } from '../log.ts';
-import { createHttpApp } from './httpApp.ts';
+import type { AccountUser } from '../accounts/accountService.ts';
+import { createHttpApp, type HttpAppOptions } from './httpApp.ts';
 
 /**
  * The package checks stand-in: a 'manifest' check that needs manifest.json (or the field) and
@@ -48,25 +48,68 @@ function form(files: [string, Uint8Array][], fields: Record<string, string> = {}
   return data;
 }
 
+/**
+ * TEST WIRING ONLY: stands in for the session middleware (attachCurrentUser of currentUser.ts),
+ * setting `res.locals.user` from an `x-test-user: <id>:<name>` header, so these tests drive the
+ * routes as a logged-in user or a guest without the accounts API.
+ */
+const testUserFromHeader: RequestHandler = (req, res, next) => {
+  const header = req.headers['x-test-user'];
+  if (typeof header === 'string') {
+    const [id, name] = header.split(':');
+    res.locals.user = { id, name } satisfies AccountUser;
+  }
+  next();
+};
+
+/** The arena's app behind the test-only user middleware. */
+function appWithTestUsers(options: HttpAppOptions): Express {
+  const outer = express();
+  outer.use(testUserFromHeader);
+  outer.use(createHttpApp(options));
+  return outer;
+}
+
 describe('agent routes', () => {
-  let dir: string;
+  let db: TestDatabase;
   let server: Server;
   let base: string;
   let stored: string[];
+  let deleted: string[];
+  let alice: Record<string, string>;
+  let bob: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'agent-routes-'));
+    await db.prisma.agentFileLink.deleteMany();
+    await db.prisma.agentFile.deleteMany();
+    await db.prisma.agent.deleteMany();
+    await db.prisma.user.deleteMany();
+    const a = await db.prisma.user.create({ data: { name: 'alice', passwordHash: 'x' } });
+    const b = await db.prisma.user.create({ data: { name: 'bob', passwordHash: 'x' } });
+    alice = { 'x-test-user': `${a.id}:alice` };
+    bob = { 'x-test-user': `${b.id}:bob` };
     stored = [];
-    const app = createHttpApp({
+    deleted = [];
+    const app = appWithTestUsers({
       lobby: {} as Lobby, // the agent routes never touch the lobby
       log: createLogger('silent'),
       agents: {
-        store: new FileAgentStore(dir),
+        store: new PrismaAgentStore(db.prisma),
         maxUploadBytes: 1000,
         validate: (files, fields, options) =>
           validateUpload(files, fields, { ...options, validatePackage: fakePackageChecks }),
         onAgentStored: (id) => {
           stored.push(id);
+        },
+        onAgentDeleted: (id) => {
+          deleted.push(id);
         },
       },
     });
@@ -76,45 +119,139 @@ describe('agent routes', () => {
   });
   afterEach(async () => {
     await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  const post = (body: FormData | string, headers: Record<string, string> = {}): Promise<Response> =>
+  /** Uploads as alice unless other headers are given. */
+  const post = (body: FormData | string, headers: Record<string, string> = alice): Promise<Response> =>
     fetch(`${base}/api/agents`, { method: 'POST', body, headers });
 
-  function dataFolderIsEmpty(): boolean {
-    const files = join(dir, 'agents/files');
-    const records = join(dir, 'agents/records');
-    return (
-      (!existsSync(files) || readdirSync(files).length === 0) &&
-      (!existsSync(records) || readdirSync(records).length === 0)
-    );
+  async function nothingStored(): Promise<boolean> {
+    return (await db.prisma.agent.count()) === 0 && (await db.prisma.agentFile.count()) === 0;
   }
 
-  it('when an agent is uploaded, then 201; it is listed, shown, and deleted only with its owner token', async () => {
+  it('when a user uploads an agent, then 201; it is listed with its owner and version, shown, and deleted only by its owner', async () => {
     const res = await post(form([['w.npy', weights]], { name: 'Mine', manifest: manifestText }));
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { id: string; ownerToken: string; report: { ok: boolean }; agent: object };
+    const body = (await res.json()) as { id: string; report: { ok: boolean }; agent: object };
+    expect(body).not.toHaveProperty('ownerToken');
     expect(body.report.ok).toBe(true);
-    expect(body.agent).toMatchObject({ id: body.id, name: 'Mine', format: 'npy-genome', trial: null });
+    expect(body.agent).toMatchObject({
+      id: body.id,
+      name: 'Mine',
+      version: 1,
+      ownerName: 'alice',
+      format: 'npy-genome',
+      trial: null,
+    });
     expect(stored).toEqual([body.id]);
 
     const list = (await (await fetch(`${base}/api/agents`)).json()) as { id: string }[];
     expect(list.map((a) => a.id)).toEqual([body.id]);
     const shown = (await (await fetch(`${base}/api/agents/${body.id}`)).json()) as Record<string, unknown>;
-    expect(shown).toMatchObject({ id: body.id, name: 'Mine', status: 'ready', report: { ok: true } });
-    expect(shown).not.toHaveProperty('ownerTokenHash');
+    expect(shown).toMatchObject({
+      id: body.id,
+      name: 'Mine',
+      version: 1,
+      ownerName: 'alice',
+      status: 'ready',
+      report: { ok: true },
+    });
 
     const del = (headers: Record<string, string>) =>
       fetch(`${base}/api/agents/${body.id}`, { method: 'DELETE', headers });
-    expect((await del({})).status).toBe(403);
-    expect((await del({ authorization: 'Bearer nope' })).status).toBe(403);
-    expect((await del({ authorization: `Bearer ${body.ownerToken}` })).status).toBe(204);
+    const guest = await del({});
+    expect(guest.status).toBe(401);
+    expect(await guest.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+    const other = await del(bob);
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ code: 'FORBIDDEN' });
+    expect(deleted).toEqual([]);
+    expect((await del(alice)).status).toBe(204);
+    expect(deleted).toEqual([body.id]);
     const gone = await fetch(`${base}/api/agents/${body.id}`);
     expect(gone.status).toBe(404);
     expect(await gone.json()).toMatchObject({ code: 'AGENT_NOT_FOUND' });
-    expect((await del({ authorization: `Bearer ${body.ownerToken}` })).status).toBe(404);
-    expect(dataFolderIsEmpty()).toBe(true);
+    expect((await del(alice)).status).toBe(404);
+    expect(await db.prisma.agentFile.count()).toBe(0);
+    expect(await db.prisma.agent.findUniqueOrThrow({ where: { id: body.id } })).toMatchObject({ status: 'deleted' });
+  });
+
+  it('when the same user uploads the same name again, then it is version 2', async () => {
+    const upload = async () =>
+      (
+        (await (await post(form([['w.npy', weights]], { name: 'Twice', manifest: manifestText }))).json()) as {
+          agent: { version: number };
+        }
+      ).agent.version;
+    expect(await upload()).toBe(1);
+    expect(await upload()).toBe(2);
+  });
+
+  it('when a guest uploads, then 401 UNAUTHORIZED and nothing is stored', async () => {
+    const res = await post(form([['w.npy', weights]], { manifest: manifestText }), {});
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'UNAUTHORIZED', message: 'log in to upload an agent' });
+    expect(await nothingStored()).toBe(true);
+    expect(stored).toEqual([]);
+  });
+
+  it('when the owner renames an agent, then 200 with the record; others get 403, guests 401, bad names 400', async () => {
+    const { id } = (await (await post(form([['w.npy', weights]], { name: 'Old', manifest: manifestText }))).json()) as {
+      id: string;
+    };
+    stored.length = 0;
+    const patch = (body: unknown, headers: Record<string, string>, agentId = id) =>
+      fetch(`${base}/api/agents/${agentId}`, {
+        method: 'PATCH',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    expect((await patch({ name: 'New' }, {})).status).toBe(401);
+    const forbidden = await patch({ name: 'New' }, bob);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ code: 'FORBIDDEN' });
+    for (const bad of [
+      { name: '' },
+      { name: '   ' },
+      { name: 'x'.repeat(81) },
+      {},
+      { name: 3 },
+      { name: 'a', extra: 1 },
+    ]) {
+      const res = await patch(bad, alice);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
+    }
+    expect((await patch({ name: 'New' }, alice, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect(stored).toEqual([]);
+
+    const res = await patch({ name: '  New  ' }, alice);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, name: 'New', version: 1, ownerName: 'alice', status: 'ready' });
+    expect(stored).toEqual([id]);
+    expect(await (await fetch(`${base}/api/agents/${id}`)).json()).toMatchObject({ name: 'New' });
+  });
+
+  it("when someone deletes or renames the arena's own agent, then 403", async () => {
+    await new PrismaAgentStore(db.prisma).create(
+      {
+        id: 'seed-test',
+        name: 'Seed',
+        format: 'npy-genome',
+        manifest: JSON.parse(manifestText) as Record<string, unknown>,
+        modelFile: 'w.npy',
+        report: { ok: true, checks: [] },
+      },
+      new Map([['w.npy', weights]]),
+    );
+    expect((await fetch(`${base}/api/agents/seed-test`, { method: 'DELETE', headers: alice })).status).toBe(403);
+    const rename = await fetch(`${base}/api/agents/seed-test`, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Mine' }),
+      headers: { 'content-type': 'application/json', ...alice },
+    });
+    expect(rename.status).toBe(403);
+    expect(await (await fetch(`${base}/api/agents/seed-test`)).json()).toMatchObject({ name: 'Seed', ownerName: null });
   });
 
   it('when a zip bundle is uploaded, then its files are stored, not the zip', async () => {
@@ -133,7 +270,7 @@ describe('agent routes', () => {
     expect(body.report.ok).toBe(false);
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0].field).toBe('manifest');
-    expect(dataFolderIsEmpty()).toBe(true);
+    expect(await nothingStored()).toBe(true);
     expect(stored).toEqual([]);
   });
 
@@ -142,7 +279,7 @@ describe('agent routes', () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { errors: { file: string; field: string; got: string }[] };
     expect(body.errors[0]).toMatchObject({ file: 'w.npy', field: 'files[0].size', got: '1001 bytes or more' });
-    expect(dataFolderIsEmpty()).toBe(true);
+    expect(await nothingStored()).toBe(true);
   });
 
   it('when a body goes far past the limits, then the connection is cut and nothing is stored', async () => {
@@ -152,7 +289,7 @@ describe('agent routes', () => {
       () => 'cut',
     );
     expect(outcome).toBe('cut');
-    expect(dataFolderIsEmpty()).toBe(true);
+    expect(await nothingStored()).toBe(true);
     // The server still answers.
     expect((await fetch(`${base}/api/agents`)).status).toBe(200);
   });
@@ -186,18 +323,18 @@ describe('agent routes', () => {
     const body = (await res.json()) as { errors: { field: string }[]; report: { checks: { id: string }[] } };
     expect(body.errors[0].field).toBe('zip.entry[0].name');
     expect(body.report.checks.map((c) => c.id)).toEqual(['size', 'zip']);
-    expect(dataFolderIsEmpty()).toBe(true);
+    expect(await nothingStored()).toBe(true);
   });
 
   it('when the body is not multipart, then 415; when a field is malformed, then 400', async () => {
-    const json = await post(JSON.stringify({ name: 'x' }), { 'content-type': 'application/json' });
+    const json = await post(JSON.stringify({ name: 'x' }), { ...alice, 'content-type': 'application/json' });
     expect(json.status).toBe(415);
     const longName = await post(form([['w.npy', weights]], { name: 'x'.repeat(81), manifest: manifestText }));
     expect(longName.status).toBe(400);
     expect(await longName.json()).toMatchObject({ code: 'INVALID_PAYLOAD' });
-    const broken = await post('--nope\r\n', { 'content-type': 'multipart/form-data; boundary=nope' });
+    const broken = await post('--nope\r\n', { ...alice, 'content-type': 'multipart/form-data; boundary=nope' });
     expect(broken.status).toBe(400);
-    expect(dataFolderIsEmpty()).toBe(true);
+    expect(await nothingStored()).toBe(true);
   });
 
   it('when more uploads than allowed are in flight, then the extra one gets 429', async () => {
@@ -205,11 +342,11 @@ describe('agent routes', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const started = new Promise<void>((resolve) => (entered = resolve));
-    const app = createHttpApp({
+    const app = appWithTestUsers({
       lobby: {} as Lobby,
       log: createLogger('silent'),
       agents: {
-        store: new FileAgentStore(dir),
+        store: new PrismaAgentStore(db.prisma),
         maxConcurrentUploads: 1,
         validate: async (files, fields, options) => {
           entered();
@@ -223,14 +360,14 @@ describe('agent routes', () => {
     const url = `http://127.0.0.1:${(gated.address() as AddressInfo).port}/api/agents`;
     try {
       const body = () => form([['w.npy', weights]], { manifest: manifestText });
-      const first = fetch(url, { method: 'POST', body: body() });
+      const first = fetch(url, { method: 'POST', body: body(), headers: alice });
       await started;
-      const second = await fetch(url, { method: 'POST', body: body() });
+      const second = await fetch(url, { method: 'POST', body: body(), headers: alice });
       expect(second.status).toBe(429);
       expect(await second.json()).toMatchObject({ code: 'RATE_LIMITED' });
       release();
       expect((await first).status).toBe(201);
-      expect((await fetch(url, { method: 'POST', body: body() })).status).toBe(201);
+      expect((await fetch(url, { method: 'POST', body: body(), headers: alice })).status).toBe(201);
     } finally {
       release();
       await new Promise((resolve) => gated.close(resolve));

@@ -1,11 +1,15 @@
 /**
- * The agent API: upload (multipart), list, show, delete.
+ * The agent API: upload (multipart), list, show, rename, delete. Uploading, renaming and deleting
+ * need a logged-in user (`res.locals.user`, set by the session middleware of currentUser.ts):
+ * guests get 401; only the owner may rename or delete an agent (the arena's own have none).
  *
  *   POST   /api/agents      multipart: one or more `file` parts, optional `name` and `manifest`
- *                           fields → 201 { id, ownerToken, report, agent } or 422 { errors, report }
- *   GET    /api/agents      → [{ id, name, format, architecture, createdAt, trial }], newest first
- *   GET    /api/agents/:id  → the record (report included), without the owner token's hash
- *   DELETE /api/agents/:id  with `Authorization: Bearer <ownerToken>` → 204; 403; 404
+ *                           fields → 201 { id, report, agent } or 422 { errors, report }; 401
+ *   GET    /api/agents      → [{ id, name, version, ownerName, format, architecture, createdAt, trial }],
+ *                           newest first
+ *   GET    /api/agents/:id  → the record (report and files included)
+ *   PATCH  /api/agents/:id  JSON { name } → 200 the record; 400; 401; 403; 404
+ *   DELETE /api/agents/:id  → 204; 401; 403; 404
  *
  * Multipart is streamed through busboy; bytes past the size limits are counted, not kept, and
  * the 'size' check of the report says what was too big. Nothing is stored unless every check
@@ -17,8 +21,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
-import { publicRecord, type AgentRecord, type AgentStore } from '../agents/store/agentStore.ts';
+import type { AccountUser } from '../accounts/accountService.ts';
+import type { AgentRecord, AgentStore } from '../agents/store/agentStore.ts';
 import {
   DEFAULT_UPLOAD_LIMITS,
   validateUpload,
@@ -30,6 +36,7 @@ import {
 import type { TrialResult } from '../agents/upload/validationReport.ts';
 import { InvalidPayloadError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { currentUser } from './currentUser.ts';
 
 /** Longest `name` field. */
 export const MAX_AGENT_NAME_LENGTH = 80;
@@ -53,7 +60,7 @@ export interface AgentRoutesOptions {
    * trial episode); more get 429 RATE_LIMITED. [default: 2]
    */
   readonly maxConcurrentUploads?: number;
-  /** Called once an agent is stored (the runtime registers it). Errors are logged, not returned. */
+  /** Called once an agent is stored or renamed (the runtime registers it). Errors are logged, not returned. */
   readonly onAgentStored?: (id: string) => void | Promise<void>;
   /** Engine the trial episode runs built-in architectures on (as races do). [default: 'onnxruntime'] */
   readonly builtinBackend?: 'onnxruntime' | 'tfjs';
@@ -61,10 +68,18 @@ export interface AgentRoutesOptions {
   readonly onAgentDeleted?: (id: string) => void;
 }
 
+/** Body of PATCH /api/agents/:id. */
+export const renameAgentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(MAX_AGENT_NAME_LENGTH),
+});
+
 /** What the list shows of an agent. */
 export interface AgentSummary {
   readonly id: string;
   readonly name: string;
+  readonly version: number;
+  /** The owner's user name; null for the arena's own agents. */
+  readonly ownerName: string | null;
   readonly format: string;
   readonly architecture: string | null;
   readonly createdAt: string;
@@ -75,6 +90,8 @@ export function agentSummary(record: AgentRecord): AgentSummary {
   return {
     id: record.id,
     name: record.name,
+    version: record.version,
+    ownerName: record.ownerName,
     format: record.format,
     architecture: record.architecture ?? null,
     createdAt: record.createdAt,
@@ -100,6 +117,15 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
       });
       return;
     }
+    const user = currentUser(res);
+    if (user === undefined) {
+      // Drain the body (kept nowhere) so the client reads the answer rather than a reset.
+      capBodySize(req, 2 * maxUploadBytes + MAX_MANIFEST_FIELD_BYTES + 64 * 1024);
+      req.resume();
+      await once(req, 'end');
+      sendUnauthorized(res, 'log in to upload an agent');
+      return;
+    }
     // Bytes past the limits are counted, not kept; a body far past them is cut off.
     capBodySize(req, 2 * maxUploadBytes + MAX_MANIFEST_FIELD_BYTES + 64 * 1024);
     if (inFlight >= maxConcurrent) {
@@ -115,13 +141,23 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
     }
     inFlight++;
     try {
-      await receiveAndStore(req, res);
+      await receiveAndStore(req, res, user);
     } finally {
       inFlight--;
     }
   });
 
-  async function receiveAndStore(req: Request, res: Response): Promise<void> {
+  /** Tells the runtime an agent was stored or renamed; its errors are logged, not returned. */
+  async function notifyStored(agentId: string): Promise<void> {
+    if (options.onAgentStored === undefined) return;
+    try {
+      await options.onAgentStored(agentId);
+    } catch (err) {
+      log.error({ err, agentId }, 'onAgentStored failed');
+    }
+  }
+
+  async function receiveAndStore(req: Request, res: Response, user: AccountUser): Promise<void> {
     const { files, fields } = await receiveMultipart(req, req.headers, { maxUploadBytes, maxFiles });
     const builtinBackend = options.builtinBackend ?? 'onnxruntime';
     const result = await validate(files, fields, {
@@ -133,8 +169,9 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
       return;
     }
     const { agent, report } = result;
-    const { record, ownerToken } = await store.create(
+    const record = await store.create(
       {
+        ownerId: user.id,
         name: agent.name,
         format: agent.format,
         ...(agent.architecture === undefined ? {} : { architecture: agent.architecture }),
@@ -144,15 +181,12 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
       },
       result.files,
     );
-    log.info({ agentId: record.id, format: record.format, files: record.files.length }, 'agent stored');
-    if (options.onAgentStored !== undefined) {
-      try {
-        await options.onAgentStored(record.id);
-      } catch (err) {
-        log.error({ err, agentId: record.id }, 'onAgentStored failed');
-      }
-    }
-    res.status(201).json({ id: record.id, ownerToken, report, agent: agentSummary(record) });
+    log.info(
+      { agentId: record.id, ownerId: user.id, format: record.format, files: record.files.length },
+      'agent stored',
+    );
+    await notifyStored(record.id);
+    res.status(201).json({ id: record.id, report, agent: agentSummary(record) });
   }
 
   router.get('/api/agents', async (_req, res) => {
@@ -165,25 +199,42 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
       sendNotFound(res, req.params.id);
       return;
     }
-    res.json(publicRecord(record));
+    res.json(record);
+  });
+
+  router.patch('/api/agents/:id', async (req, res) => {
+    const user = currentUser(res);
+    if (user === undefined) {
+      sendUnauthorized(res, 'log in to rename your agents');
+      return;
+    }
+    const parsed = renameAgentSchema.safeParse(req.body);
+    if (!parsed.success) throw new InvalidPayloadError(z.prettifyError(parsed.error));
+    const result = await store.rename(req.params.id, user.id, parsed.data.name);
+    if (result.outcome === 'not-found') {
+      sendNotFound(res, req.params.id);
+    } else if (result.outcome === 'forbidden') {
+      sendForbidden(res, 'only its owner may rename an agent');
+    } else {
+      log.info({ agentId: req.params.id, userId: user.id }, 'agent renamed');
+      await notifyStored(req.params.id);
+      res.json(result.record);
+    }
   });
 
   router.delete('/api/agents/:id', async (req, res) => {
-    const token = bearerToken(req.headers.authorization);
-    const outcome = await store.delete(req.params.id, token ?? '');
+    const user = currentUser(res);
+    if (user === undefined) {
+      sendUnauthorized(res, 'log in to delete your agents');
+      return;
+    }
+    const outcome = await store.delete(req.params.id, user.id);
     if (outcome === 'not-found') {
       sendNotFound(res, req.params.id);
     } else if (outcome === 'forbidden') {
-      res.status(403).json({
-        ok: false,
-        code: ErrorCode.FORBIDDEN,
-        message:
-          token === undefined
-            ? 'send the owner token: Authorization: Bearer <ownerToken>'
-            : 'the token is not the owner token of this agent',
-      });
+      sendForbidden(res, 'only its owner may delete an agent');
     } else {
-      log.info({ agentId: req.params.id }, 'agent deleted');
+      log.info({ agentId: req.params.id, userId: user.id }, 'agent deleted');
       options.onAgentDeleted?.(req.params.id);
       res.status(204).end();
     }
@@ -203,6 +254,14 @@ function sendInvalid(res: Response, result: UploadValidation): void {
   });
 }
 
+function sendUnauthorized(res: Response, message: string): void {
+  res.status(401).json({ ok: false, code: ErrorCode.UNAUTHORIZED, message });
+}
+
+function sendForbidden(res: Response, message: string): void {
+  res.status(403).json({ ok: false, code: ErrorCode.FORBIDDEN, message });
+}
+
 function sendNotFound(res: Response, id: string): void {
   res
     .status(404)
@@ -220,11 +279,6 @@ function capBodySize(req: Request, cap: number): void {
     }
   };
   req.on('data', onData);
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match === null ? undefined : match[1];
 }
 
 /**

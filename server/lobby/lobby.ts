@@ -47,7 +47,8 @@ export class Lobby {
 
   constructor(private readonly options: LobbyOptions) {}
 
-  create(request: CreateRaceRequest): RaceRoom {
+  /** Opens a room; `ladder` marks a race the ladder scheduled. */
+  create(request: CreateRaceRequest, options: { readonly ladder?: boolean } = {}): RaceRoom {
     if (!this.accepting) throw new ShuttingDownError();
     const agents = request.agents ?? [];
     for (const agentId of agents) if (!this.options.agents.has(agentId)) throw new AgentNotFoundError(agentId);
@@ -78,6 +79,7 @@ export class Lobby {
       disconnectGraceMs: this.options.disconnectGraceMs,
       resultsLingerMs: this.options.resultsLingerMs,
       presetSeats,
+      ladder: options.ladder ?? false,
     });
   }
 

@@ -93,7 +93,9 @@ export class FixedStepLoop {
       }
       if (!this.running) return;
     }
-    if (this.accumulatorMs >= this.stepMs) {
+    // A backlog beyond what one wake-up may catch up is a stall: drop it. A smaller one (slow
+    // asynchronous steps) is run at the next wake-up, scheduled at once.
+    if (this.accumulatorMs >= this.stepMs * (this.maxCatchUpSteps + 1)) {
       const dropped = Math.floor(this.accumulatorMs / this.stepMs);
       this.droppedSteps += dropped;
       this.accumulatorMs -= dropped * this.stepMs;

@@ -1,4 +1,4 @@
-import type { RaceEventMessage, RaceResults, Retirement } from '../../shared/protocol/events.ts';
+import type { CarResult, RaceEventMessage, RaceResults, Retirement } from '../../shared/protocol/events.ts';
 import { packSnapshot, SNAPSHOT_EVERY_TICKS, type CarSnapshot } from '../../shared/protocol/snapshotCodec.ts';
 import {
   computeStandings,
@@ -11,7 +11,7 @@ import {
   type RaceState,
 } from '../../shared/sim/race.ts';
 import { createCarPose } from '../../shared/sim/simulation.ts';
-import type { Driver } from '../drivers/driver.ts';
+import type { Driver, DriverSpec } from '../drivers/driver.ts';
 import { HumanDriver } from '../drivers/humanDriver.ts';
 import { ActionLog } from './actionLog.ts';
 import type { Clock } from './clock.ts';
@@ -153,6 +153,8 @@ export class RaceEngine {
       aborted,
       rated: unratedReason === null,
       unratedReason,
+      // The room knows; it sets this before the results leave it.
+      ladder: false,
       config: {
         laps: race.config.laps,
         timeLimitTicksPerLap: race.config.timeLimitTicksPerLap,
@@ -176,10 +178,19 @@ export class RaceEngine {
           lapTicks: s.lapTicks,
           bestLapTicks: s.bestLapTicks,
           totalReward: car.totalReward,
+          ...driverIdentity(this.spec.cars[s.carIndex].driver),
         };
       }),
       actionLog: this.actionLog.toArray(),
       retirements: [...this.retirements],
     };
   }
+}
+
+function driverIdentity(driver: DriverSpec): Pick<CarResult, 'agentId' | 'userId' | 'botDifficulty'> {
+  return {
+    agentId: driver.kind === 'agent' ? driver.agentId : null,
+    userId: driver.kind === 'human' ? (driver.userId ?? null) : null,
+    botDifficulty: driver.kind === 'bot' ? driver.difficulty : null,
+  };
 }

@@ -90,7 +90,9 @@ export class RaceRunner implements RaceHost {
       }),
     );
     seats.sort((a, b) => a.carIndex - b.carIndex);
-    return new RaceDecisions(seats);
+    const decisions = new RaceDecisions(seats);
+    await decisions.warmUp(this.engine.race);
+    return decisions;
   }
 
   private tick = (): boolean | Promise<boolean> => {

@@ -3,9 +3,11 @@
  * so the main thread's sockets never wait on physics. Commands and reports: workerMessages.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { registerStoredAgents } from '../agents/agentRuntime.ts';
 import { WORKER_AGENT_DIRECTORY } from '../agents/runtime/policyAgentDriver.ts';
-import { FileAgentStore } from '../agents/store/agentStore.ts';
+import { PrismaAgentStore } from '../agents/store/prismaAgentStore.ts';
+import { PrismaClient } from '../db/generated/client.ts';
 import { agentDriverRegistry } from '../drivers/agentDriver.ts';
 import { systemClock, systemScheduler } from './clock.ts';
 import { RaceRunner } from './raceRunner.ts';
@@ -14,9 +16,11 @@ import type { RaceWorkerData, WorkerCommand, WorkerReport } from './workerMessag
 const port = parentPort;
 if (port === null) throw new Error('raceWorker.ts runs only as a worker thread');
 
-const { agentDataDir, builtinBackend } = (workerData ?? {}) as RaceWorkerData;
-if (agentDataDir !== undefined) {
-  registerStoredAgents(agentDriverRegistry, WORKER_AGENT_DIRECTORY, new FileAgentStore(agentDataDir), {
+const { databaseUrl, builtinBackend } = (workerData ?? {}) as RaceWorkerData;
+if (databaseUrl !== undefined) {
+  // The worker's own connection pool (a few connections: it only reads agents when a race loads them).
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
+  registerStoredAgents(agentDriverRegistry, WORKER_AGENT_DIRECTORY, new PrismaAgentStore(prisma), {
     ...(builtinBackend === undefined ? {} : { builtinBackend }),
   });
 }

@@ -30,8 +30,11 @@ export type WorkerReport =
 
 /** What a race worker is started with (`workerData`). */
 export interface RaceWorkerData {
-  /** Where uploaded agents are stored (FileAgentStore); without it the worker runs no agents. */
-  readonly agentDataDir?: string;
+  /**
+   * postgresql:// URL of the arena's database, where the agents are stored (PrismaAgentStore):
+   * the worker opens its own connection. Without it the worker runs no agents.
+   */
+  readonly databaseUrl?: string;
   /** Engine for the built-in architectures. [default: 'onnxruntime'] */
   readonly builtinBackend?: 'onnxruntime' | 'tfjs';
 }

@@ -21,8 +21,9 @@ export class WorkerPool implements RaceHostFactory {
   private closed = false;
 
   /**
-   * `agentDataDir`: the FileAgentStore folder the workers load uploaded agents from (each worker
-   * keeps its own loaded models; agents of one race share one model and one batched call).
+   * `databaseUrl`: the database the workers load stored agents from (each worker opens its own
+   * connection and keeps its own loaded models; agents of one race share one model and one
+   * batched call).
    */
   constructor(
     size?: number,

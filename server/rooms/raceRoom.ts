@@ -35,6 +35,8 @@ export interface RaceRoomSettings {
   readonly resultsLingerMs: number;
   /** Seats filled from the start (bots, agents). */
   readonly presetSeats: readonly { readonly name: string; readonly driver: DriverSpec }[];
+  /** Scheduled by the ladder, not by a person. [default: false] */
+  readonly ladder?: boolean;
 }
 
 export interface RaceRoomDeps {
@@ -126,7 +128,8 @@ export class RaceRoom {
   }
 
   /** Takes a free seat, or the seat `token` was given for (reconnect). */
-  join(name: string, token?: string): { carIndex: number; token: string } {
+  /** A human takes a free seat (or its own again, with `token`); `userId` when logged in. */
+  join(name: string, token?: string, userId?: string): { carIndex: number; token: string } {
     if (token !== undefined) {
       const seat = this.seats.find((s) => s.token === token);
       if (seat !== undefined && this.status !== 'finished') {
@@ -139,7 +142,7 @@ export class RaceRoom {
     if (this.status !== 'waiting' || this.host !== null)
       throw new RaceNotJoinableError(this.id, `it is ${this.status === 'waiting' ? 'starting' : this.status}`);
     if (this.seats.length >= this.settings.maxCars) throw new RaceNotJoinableError(this.id, 'it is full');
-    const seat = this.addSeat(name, { kind: 'human' }, randomUUID());
+    const seat = this.addSeat(name, userId === undefined ? { kind: 'human' } : { kind: 'human', userId }, randomUUID());
     this.deps.onChange(this);
     this.publishState();
     if (this.seats.length >= this.settings.maxCars) this.startCountdown();
@@ -176,6 +179,11 @@ export class RaceRoom {
     this.retire(carIndex);
   }
 
+  /** The agents seated in this race. */
+  agentIds(): string[] {
+    return this.seats.flatMap((s) => (s.driver.kind === 'agent' ? [s.driver.agentId] : []));
+  }
+
   listing(): RaceListing {
     return {
       id: this.id,
@@ -183,6 +191,7 @@ export class RaceRoom {
       laps: this.settings.laps,
       seed: this.settings.seed,
       cars: this.seats.map((s) => ({ name: s.name, kind: s.driver.kind })),
+      ladder: this.settings.ladder ?? false,
     };
   }
 
@@ -310,7 +319,8 @@ export class RaceRoom {
     // Still waiting: the car stays on the grid and is out from the start (seats keep their indices).
   }
 
-  private onRaceFinished(results: RaceResults): void {
+  private onRaceFinished(raceResults: RaceResults): void {
+    const results: RaceResults = { ...raceResults, ladder: this.settings.ladder ?? false };
     this.finishedResults = results;
     this.timers.clear();
     this.setStatus('finished');

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { PickleWriter } from '../../server/agents/formats/pickleWriter.testutil.
 import type { ValidationReport } from '../../server/agents/upload/validationReport.ts';
 import { buildZip, zerosDeflateStream } from '../../server/agents/upload/zipBuilder.testutil.ts';
 import { REPO_ROOT, SHARED_DIR } from '../support/referenceData.ts';
-import { startTestArena } from './arenaHarness.ts';
+import { registerAndLogin, startTestArena, type LoggedIn } from './arenaHarness.ts';
 
 const DQN_DIR = resolve(SHARED_DIR, 'seed-agents/sarenac-dqn');
 const DQN_SHA256 = '7238875b16394fc66fe37af0e8c7bd62317da0a276809f56bedc687a049ae515';
@@ -24,7 +23,6 @@ const NPY_DATA_START = 128;
 
 interface UploadResponse {
   id?: string;
-  ownerToken?: string;
   report: ValidationReport;
   errors?: { file: string; field: string; expected: string; got: string }[];
   agent?: Record<string, unknown>;
@@ -75,36 +73,52 @@ function form(files: [string, Uint8Array][], fields: Record<string, string> = {}
   return data;
 }
 
-function folderEntries(dataDir: string, sub: 'files' | 'records'): string[] {
-  const dir = join(dataDir, 'agents', sub);
-  return existsSync(dir) ? readdirSync(dir) : [];
+/** How many agent records and stored files the arena's database holds. */
+async function storedCounts(arena: Arena): Promise<{ agents: number; files: number }> {
+  const { prisma } = arena.database;
+  return { agents: await prisma.agent.count(), files: await prisma.agentFile.count() };
 }
 
-async function startArenaOn(dataDir: string): Promise<Arena> {
-  return startTestArena({ DATA_DIR: dataDir, RACE_WORKERS: '0' });
+async function startArenaForUploads(): Promise<Arena> {
+  return startTestArena({ RACE_WORKERS: '0' });
 }
 
 describe('uploading agents over HTTP', () => {
-  let dataDir: string;
   let arena: Arena;
   let base: string;
+  let owner: LoggedIn;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'arena-agents-'));
-    arena = await startArenaOn(dataDir);
+    arena = await startArenaForUploads();
     base = `http://127.0.0.1:${arena.port}`;
+    owner = await registerAndLogin(arena);
   });
   afterAll(async () => {
     await arena.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const upload = async (body: FormData): Promise<{ status: number; body: UploadResponse }> => {
-    const res = await fetch(`${base}/api/agents`, { method: 'POST', body });
+  const upload = async (
+    body: FormData,
+    headers: Record<string, string> = owner.headers,
+  ): Promise<{ status: number; body: UploadResponse }> => {
+    const res = await fetch(`${base}/api/agents`, { method: 'POST', body, headers });
     return { status: res.status, body: (await res.json()) as UploadResponse };
   };
 
+  it('when a guest uploads, then 401 UNAUTHORIZED and nothing is stored', async () => {
+    const res = await fetch(`${base}/api/agents`, {
+      method: 'POST',
+      body: form([
+        ['weights.f32.npy', dqnWeights],
+        ['manifest.json', dqnManifest],
+      ]),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'UNAUTHORIZED', message: 'log in to upload an agent' });
+    expect(await storedCounts(arena)).toEqual({ agents: 0, files: 0 });
+  });
+
   // Needs the package checks (validateAgentPackage) and the DQN runtime.
-  it('when the seed DQN is uploaded, then every check passes, it is listed, stored by hash, and deleted by its owner', async () => {
+  it('when a user uploads the seed DQN, then every check passes, it is listed as theirs, stored by hash, renamed and deleted only by them', async () => {
     const { status, body } = await upload(
       form([
         ['weights.f32.npy', dqnWeights],
@@ -123,6 +137,8 @@ describe('uploading agents over HTTP', () => {
     const list = (await (await fetch(`${base}/api/agents`)).json()) as Record<string, unknown>[];
     expect(list.find((a) => a.id === id)).toMatchObject({
       name: 'Sarenac DQN',
+      version: 1,
+      ownerName: owner.name,
       format: 'npy-genome',
       architecture: 'sarenac-dqn-v1',
       trial: { steps: 300 },
@@ -131,25 +147,48 @@ describe('uploading agents over HTTP', () => {
     expect(shown).toMatchObject({
       id,
       status: 'ready',
+      ownerId: owner.id,
       report: { ok: true },
       manifest: { model: { sha256: DQN_SHA256 } },
     });
-    expect(shown).not.toHaveProperty('ownerTokenHash');
+    expect(body).not.toHaveProperty('ownerToken');
 
-    const stored = join(dataDir, 'agents/files', DQN_SHA256);
-    expect(createHash('sha256').update(readFileSync(stored)).digest('hex')).toBe(DQN_SHA256);
+    const { prisma } = arena.database;
+    const row = await prisma.agentFile.findUniqueOrThrow({ where: { sha256: DQN_SHA256 } });
+    expect(createHash('sha256').update(row.bytes).digest('hex')).toBe(DQN_SHA256);
+    expect(await prisma.agent.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      ownerId: owner.id,
+      modelSha256: DQN_SHA256,
+      status: 'ready',
+    });
     // Buffer.equals, not toEqual: a deep comparison of 1.7 MB takes seconds.
     const files = (await arena.agentStore.loadFiles(id))!;
     expect([...files.keys()].sort()).toEqual(['manifest.json', 'weights.f32.npy']);
     expect(Buffer.from(files.get('weights.f32.npy')!).equals(Buffer.from(dqnWeights))).toBe(true);
     expect(Buffer.from(files.get('manifest.json')!).equals(Buffer.from(dqnManifest))).toBe(true);
 
+    const other = await registerAndLogin(arena);
+    const rename = (headers: Record<string, string>) =>
+      fetch(`${base}/api/agents/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ name: 'My DQN' }),
+      });
+    expect((await rename({})).status).toBe(401);
+    expect((await rename(other.headers)).status).toBe(403);
+    const renamed = await rename(owner.headers);
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ id, name: 'My DQN', ownerName: owner.name });
+
     const del = (headers: Record<string, string>) => fetch(`${base}/api/agents/${id}`, { method: 'DELETE', headers });
-    expect((await del({})).status).toBe(403);
-    expect((await del({ authorization: `Bearer ${body.ownerToken}` })).status).toBe(204);
+    expect((await del({})).status).toBe(401);
+    expect((await del(other.headers)).status).toBe(403);
+    expect((await del(owner.headers)).status).toBe(204);
     expect((await fetch(`${base}/api/agents/${id}`)).status).toBe(404);
-    expect(existsSync(stored)).toBe(false);
-    expect(folderEntries(dataDir, 'records')).toEqual([]);
+    expect((await del(owner.headers)).status).toBe(404);
+    // The record stays for the races that name it, marked deleted; its files are gone.
+    expect(await prisma.agent.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'deleted' });
+    expect(await storedCounts(arena)).toEqual({ agents: 1, files: 0 });
   }, 120_000);
 
   // Needs the package checks (validateAgentPackage) and the DQN runtime.
@@ -158,28 +197,27 @@ describe('uploading agents over HTTP', () => {
     const { status, body } = await upload(form([['sarenac-dqn.zip', zip]], { name: 'Zipped DQN' }));
     expect(status, JSON.stringify(body.errors)).toBe(201);
     expect(body.report.checks.find((c) => c.id === 'zip')?.detail).toMatch(/^sarenac-dqn\.zip: 2 files/);
-    expect(body.agent).toMatchObject({ name: 'Zipped DQN', architecture: 'sarenac-dqn-v1' });
-    expect(folderEntries(dataDir, 'files')).toContain(DQN_SHA256);
+    expect(body.agent).toMatchObject({ name: 'Zipped DQN', architecture: 'sarenac-dqn-v1', ownerName: owner.name });
+    expect(await arena.database.prisma.agentFile.count({ where: { sha256: DQN_SHA256 } })).toBe(1);
   }, 120_000);
 });
 
 describe('hostile uploads are refused with a specific error and nothing is stored', () => {
-  let dataDir: string;
   let arena: Arena;
   let base: string;
+  let user: LoggedIn;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'arena-hostile-'));
-    arena = await startArenaOn(dataDir);
+    arena = await startArenaForUploads();
     base = `http://127.0.0.1:${arena.port}`;
+    user = await registerAndLogin(arena);
   });
   afterAll(async () => {
     await arena.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Uploads, expects 422 failing `checkId` on `field`, and an empty data folder; returns the error. */
+  /** Uploads as a user, expects 422 failing `checkId` on `field`, and no agent nor file stored; returns the error. */
   async function expectRefused(body: FormData, checkId: string, field: string | RegExp) {
-    const res = await fetch(`${base}/api/agents`, { method: 'POST', body });
+    const res = await fetch(`${base}/api/agents`, { method: 'POST', body, headers: user.headers });
     const payload = (await res.json()) as UploadResponse;
     expect(res.status, JSON.stringify(payload)).toBe(422);
     expect(payload.report.ok).toBe(false);
@@ -187,8 +225,7 @@ describe('hostile uploads are refused with a specific error and nothing is store
     expect(failed.map((c) => c.id)).toEqual([checkId]);
     expect(payload.errors).toHaveLength(1);
     expect(payload.errors![0].field).toMatch(typeof field === 'string' ? new RegExp(`^${escape(field)}$`) : field);
-    expect(folderEntries(dataDir, 'records')).toEqual([]);
-    expect(folderEntries(dataDir, 'files')).toEqual([]);
+    expect(await storedCounts(arena)).toEqual({ agents: 0, files: 0 });
     return payload.errors![0];
   }
 

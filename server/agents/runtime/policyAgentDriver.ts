@@ -58,6 +58,11 @@ export class AgentCatalog implements AgentDirectory {
     return this.names.has(agentId);
   }
 
+  /** Every agent id the catalog knows. */
+  ids(): string[] {
+    return [...this.names.keys()];
+  }
+
   displayName(agentId: string): string {
     return this.names.get(agentId) ?? agentId;
   }

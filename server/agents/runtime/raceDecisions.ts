@@ -14,7 +14,7 @@ import { buildRaceObservationScene } from '../../../shared/env/raceObservation.t
 import { computeStateFeatures, STATE_FEATURE_COUNT } from '../../../shared/agents/stateFeatures.ts';
 import { renderObservation } from '../../../shared/render/renderObservation.ts';
 import type { RaceState } from '../../../shared/sim/race.ts';
-import type { AgentCarController, AgentPolicy } from './agentPolicy.ts';
+import { AgentCarController, type AgentPolicy } from './agentPolicy.ts';
 
 export interface RaceAgentSeat {
   readonly carIndex: number;
@@ -58,6 +58,42 @@ export class RaceDecisions {
   }
 
   /**
+   * Runs every agent once on the grid (throwaway controllers, results discarded) before the race
+   * starts: the first renders and model calls of a thread pay for JIT and allocations, which
+   * would otherwise land on the first ticks and look like the server falling behind.
+   */
+  async warmUp(race: RaceState): Promise<void> {
+    for (const [policy, seats] of this.groups) {
+      const input = new Float32Array(seats.length * policy.sampleSize);
+      seats.forEach((seat, slot) =>
+        this.observe(race, policy, new AgentCarController(policy), seat.carIndex, input, slot),
+      );
+      try {
+        await policy.model.run(input, seats.length);
+      } catch {
+        // A failing model is reported by the first real decision.
+      }
+    }
+  }
+
+  private observe(
+    race: RaceState,
+    policy: AgentPolicy,
+    controller: AgentCarController,
+    carIndex: number,
+    input: Float32Array,
+    slot: number,
+  ): void {
+    if (policy.manifest.observation.source === 'state-v1') {
+      computeStateFeatures(race.sim, race.track.points, carIndex, this.features);
+      controller.writeSample({ kind: 'state', features: this.features }, input, slot);
+    } else {
+      const frame = renderObservation(buildRaceObservationScene(race, carIndex), policy.manifest.observation.style);
+      controller.writeSample({ kind: 'frame', frame }, input, slot);
+    }
+  }
+
+  /**
    * Decides for every due agent car still racing on the race's current state (`race.tick`
    * ticks played). Resolves to the cars to retire; never rejects. With `forgiveLate` (the
    * server itself is behind real time) a late decision still repeats the last action but does
@@ -70,18 +106,7 @@ export class RaceDecisions {
       const due = seats.filter((s) => race.cars[s.carIndex].status === 'racing' && s.controller.isDue(step));
       if (due.length === 0) continue;
       const input = new Float32Array(due.length * policy.sampleSize);
-      due.forEach((seat, slot) => {
-        if (policy.manifest.observation.source === 'state-v1') {
-          computeStateFeatures(race.sim, race.track.points, seat.carIndex, this.features);
-          seat.controller.writeSample({ kind: 'state', features: this.features }, input, slot);
-        } else {
-          const frame = renderObservation(
-            buildRaceObservationScene(race, seat.carIndex),
-            policy.manifest.observation.style,
-          );
-          seat.controller.writeSample({ kind: 'frame', frame }, input, slot);
-        }
-      });
+      due.forEach((seat, slot) => this.observe(race, policy, seat.controller, seat.carIndex, input, slot));
       let outputs: Float32Array;
       const t0 = this.nowMs();
       try {
