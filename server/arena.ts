@@ -8,13 +8,22 @@ import { Lobby } from './lobby/lobby.ts';
 import type { Logger } from './log.ts';
 import { startAgentRuntime, type AgentRuntime } from './agents/agentRuntime.ts';
 import type { SeedAgent } from './agents/seedAgents.ts';
-import { FileAgentStore, type AgentStore } from './agents/store/agentStore.ts';
+import type { AgentStore } from './agents/store/agentStore.ts';
+import { PrismaAgentStore } from './agents/store/prismaAgentStore.ts';
+import { AccountService } from './accounts/accountService.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { LadderScheduler } from './ladder/ladderScheduler.ts';
+import { ladderCandidatesFrom } from './ladder/ladderCandidates.ts';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './race/clock.ts';
 import { InProcessRaceHostFactory } from './race/inProcessRaceHostFactory.ts';
 import type { RaceHostFactory } from './race/raceSpec.ts';
 import { WorkerPool } from './race/workerPool.ts';
 import type { ResultsSink } from './rooms/resultsSink.ts';
-import { InMemoryResultsSink } from './store/inMemoryResultsSink.ts';
+import { PrismaResultsSink } from './store/prismaResultsSink.ts';
+import { ResultsOutbox } from './store/resultsOutbox.ts';
+import { createLeaderboardRouter } from './http/leaderboardRoutes.ts';
+import { createRaceHistoryRouter } from './http/raceHistoryRoutes.ts';
+import { join } from 'node:path';
 import { attachRaceSockets } from './transport/raceSockets.ts';
 import { SocketRaceBroadcaster, type ArenaIo } from './transport/socketRaceBroadcaster.ts';
 
@@ -28,7 +37,12 @@ export interface ArenaDeps {
   readonly resultsSink?: ResultsSink;
   readonly hosts?: RaceHostFactory;
   readonly agents?: AgentDriverRegistry;
-  /** Where uploaded agents are kept. [default: a FileAgentStore under config.dataDir] */
+  /**
+   * The database. [default: DATABASE_URL, or the embedded PostgreSQL under DATA_DIR; opened and
+   * migrated here, closed with the arena] A database passed in is not closed by the arena.
+   */
+  readonly database?: Database;
+  /** Where uploaded agents are kept. [default: the database] */
   readonly agentStore?: AgentStore;
   /** Seed agents imported into the store when missing. [default: agents/seed] */
   readonly seedAgents?: readonly SeedAgent[];
@@ -43,6 +57,9 @@ export interface Arena {
   readonly hosts: RaceHostFactory;
   readonly resultsSink: ResultsSink;
   readonly agentStore: AgentStore;
+  readonly database: Database;
+  readonly accounts: AccountService;
+  readonly ladder: LadderScheduler;
   /** The stored agents the lobby can race, and the seed import (`agents.seedsReady`). */
   readonly agents: AgentRuntime;
   /** The port it listens on (the real one when configured with 0). */
@@ -55,8 +72,27 @@ export interface Arena {
 export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise<Arena> {
   const clock = deps.clock ?? systemClock;
   const scheduler = deps.scheduler ?? systemScheduler;
-  const resultsSink = deps.resultsSink ?? new InMemoryResultsSink();
-  const agentStore = deps.agentStore ?? new FileAgentStore(config.dataDir);
+  const database =
+    deps.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: deps.log }));
+  // Results go to the database in one transaction per race; while it is unreachable they wait on disk.
+  // The sink learns about the socket server (for leaderboard:update) once that exists.
+  let notifyBoards: (boards: readonly string[]) => void = () => undefined;
+  const outbox =
+    deps.resultsSink === undefined
+      ? new ResultsOutbox({
+          dir: join(config.dataDir, 'outbox'),
+          store: new PrismaResultsSink({
+            prisma: database.prisma,
+            log: deps.log,
+            onRatingsChanged: (boards) => notifyBoards([...boards]),
+          }),
+          log: deps.log,
+        })
+      : null;
+  await outbox?.start();
+  const resultsSink: ResultsSink = deps.resultsSink ?? outbox!;
+  const agentStore = deps.agentStore ?? new PrismaAgentStore(database.prisma);
+  const accounts = new AccountService(database.prisma);
   const registry = deps.agents ?? agentDriverRegistry;
   const agents = await startAgentRuntime({
     store: agentStore,
@@ -69,7 +105,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     deps.hosts ??
     (config.raceWorkers === 0
       ? new InProcessRaceHostFactory(clock, scheduler)
-      : new WorkerPool(config.raceWorkers, { agentDataDir: config.dataDir, builtinBackend: config.agentBackend }));
+      : new WorkerPool(config.raceWorkers, { databaseUrl: database.url, builtinBackend: config.agentBackend }));
   const broadcaster = new SocketRaceBroadcaster();
   const lobby = new Lobby({
     clock,
@@ -88,6 +124,12 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     lobby,
     log: deps.log,
     clientDistDir: config.clientDistDir,
+    accounts,
+    secureCookies: config.cookieSecure,
+    routers: [
+      createLeaderboardRouter({ prisma: database.prisma }),
+      createRaceHistoryRouter({ prisma: database.prisma }),
+    ],
     agents: {
       store: agentStore,
       maxUploadBytes: config.maxUploadBytes,
@@ -106,7 +148,17 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     cors: { origin: true },
   });
   broadcaster.attach(io);
-  attachRaceSockets(io, lobby, clock, deps.log);
+  notifyBoards = (boards) => io.emit('leaderboard:update', { boards: boards as ('agents' | 'humans' | 'all')[] });
+  attachRaceSockets(io, lobby, clock, deps.log, accounts);
+  const ladder = new LadderScheduler({
+    lobby,
+    candidates: ladderCandidatesFrom(database.prisma, agents.catalog),
+    scheduler,
+    log: deps.log,
+    concurrency: config.ladderConcurrency,
+  });
+  // The ladder starts once the seed agents are in: they are its first residents.
+  void agents.seedsReady.then(() => ladder.start());
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -123,15 +175,21 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     hosts,
     resultsSink,
     agentStore,
+    database,
+    accounts,
+    ladder,
     agents,
     port,
     close: () =>
       (closing ??= (async () => {
+        await ladder.stop();
         await lobby.shutdown();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await hosts.close();
         await agents.seedsReady;
         agents.close();
+        await outbox?.close();
+        if (deps.database === undefined) await database.close();
       })()),
   };
 }

@@ -19,6 +19,15 @@ const envSchema = z.object({
   RESULTS_LINGER_MS: z.coerce.number().int().min(0).default(60_000),
   /** Built client to serve. [default: client/dist] */
   CLIENT_DIST_DIR: z.string().default('client/dist'),
+  /** An external PostgreSQL; without it an embedded one runs under DATA_DIR/postgres. [default: none] */
+  DATABASE_URL: z.string().url().optional(),
+  /** Ladder races (agents and bots, rated) the server keeps running by itself; 0 turns the ladder off. [default: 1] */
+  LADDER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
+  /** Mark the session cookie Secure (set when the arena is served over HTTPS). [default: false] */
+  COOKIE_SECURE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   /** Folder for uploaded agents (files and records), shared by every server process. [default: './data'] */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Engine for the built-in architectures (genomes, state_dicts). [default: 'onnxruntime'] */
@@ -44,6 +53,9 @@ export interface ServerConfig {
   readonly dataDir: string;
   readonly maxUploadBytes: number;
   readonly agentBackend: 'onnxruntime' | 'tfjs';
+  readonly databaseUrl: string | undefined;
+  readonly ladderConcurrency: number;
+  readonly cookieSecure: boolean;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -62,5 +74,8 @@ export function parseServerConfig(env: Record<string, string | undefined> = proc
     dataDir: e.DATA_DIR,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     agentBackend: e.AGENT_BACKEND,
+    databaseUrl: e.DATABASE_URL,
+    ladderConcurrency: e.LADDER_CONCURRENCY,
+    cookieSecure: e.COOKIE_SECURE,
   };
 }

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
 import { createRaceSchema } from '../../shared/protocol/schemas.ts';
 import { ArenaError, InvalidPayloadError } from '../errors.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
+import type { AccountService } from '../accounts/accountService.ts';
+import { createAccountRouter } from './accountRoutes.ts';
+import { attachCurrentUser } from './currentUser.ts';
 import { createAgentRouter, type AgentRoutesOptions } from './agentRoutes.ts';
 
 /** Largest JSON body accepted; bigger ones get 413 before parsing. */
@@ -19,13 +22,31 @@ export interface HttpAppOptions {
   readonly clientDistDir?: string;
   /** The agent API (/api/agents), when the arena has an agent store. */
   readonly agents?: AgentRoutesOptions;
+  /** Accounts: /api/register, /api/login, /api/logout, /api/me and `res.locals.user` for every route. */
+  readonly accounts?: AccountService;
+  /** Session cookie marked Secure (HTTPS). [default: false] */
+  readonly secureCookies?: boolean;
+  /** More routers mounted under /api before the 404 (leaderboard, race history). */
+  readonly routers?: readonly Router[];
 }
 
 /** The express app: health, the race API, the built client, and the error edge. */
-export function createHttpApp({ lobby, log, clientDistDir, agents }: HttpAppOptions): Express {
+export function createHttpApp({
+  lobby,
+  log,
+  clientDistDir,
+  agents,
+  accounts,
+  secureCookies = false,
+  routers = [],
+}: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
+  if (accounts !== undefined) {
+    app.use(attachCurrentUser(accounts));
+    app.use(createAccountRouter({ accounts, log, secureCookies }));
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -43,6 +64,7 @@ export function createHttpApp({ lobby, log, clientDistDir, agents }: HttpAppOpti
   });
 
   if (agents !== undefined) app.use(createAgentRouter(agents, log));
+  for (const router of routers) app.use(router);
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ ok: false, code: ErrorCode.NOT_FOUND, message: 'no such endpoint' });

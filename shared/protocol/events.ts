@@ -25,6 +25,8 @@ export interface RaceListing {
   readonly laps: number;
   readonly seed: number;
   readonly cars: readonly { readonly name: string; readonly kind: DriverKind }[];
+  /** Scheduled by the ladder (a rated race among agents and bots). */
+  readonly ladder: boolean;
 }
 
 export interface RaceCarInfo {
@@ -83,6 +85,10 @@ export interface CarResult {
   readonly bestLapTicks: number | null;
   /** The car's CarRacing return (sum of its step rewards). */
   readonly totalReward: number;
+  /** Who drove it: the agent (version) id; a logged-in human's account (null for guests); the bot's level. */
+  readonly agentId: string | null;
+  readonly userId: string | null;
+  readonly botDifficulty: 'easy' | 'medium' | 'hard' | null;
 }
 
 /** Actions as the simulation took them: [steer, gas, brake], or null for no input / car out. */
@@ -111,6 +117,8 @@ export interface RaceResults {
    */
   readonly rated: boolean;
   readonly unratedReason: 'serverOverload' | 'aborted' | null;
+  /** Scheduled by the ladder rather than created by a person. */
+  readonly ladder: boolean;
   readonly config: {
     readonly laps: number;
     readonly timeLimitTicksPerLap: number;
@@ -151,4 +159,6 @@ export interface ServerToClientEvents {
   'race:event': (event: RaceEventMessage) => void;
   'race:results': (results: RaceResults) => void;
   'lobby:update': (races: readonly RaceListing[]) => void;
+  /** Ratings changed (a rated race was stored): refetch these boards (GET /api/leaderboard). */
+  'leaderboard:update': (update: { boards: ('agents' | 'humans' | 'all')[] }) => void;
 }
