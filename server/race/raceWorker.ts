@@ -11,6 +11,7 @@ import { PrismaClient } from '../db/generated/client.ts';
 import { agentDriverRegistry } from '../drivers/agentDriver.ts';
 import { systemClock, systemScheduler } from './clock.ts';
 import { RaceRunner } from './raceRunner.ts';
+import { warmUpRaceCode } from './raceWarmUp.ts';
 import type { RaceWorkerData, WorkerCommand, WorkerReport } from './workerMessages.ts';
 
 const port = parentPort;
@@ -24,6 +25,8 @@ if (databaseUrl !== undefined) {
     ...(builtinBackend === undefined ? {} : { builtinBackend }),
   });
 }
+
+warmUpRaceCode();
 
 const races = new Map<string, RaceRunner>();
 
