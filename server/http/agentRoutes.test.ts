@@ -87,10 +87,7 @@ describe('agent routes', () => {
   });
 
   beforeEach(async () => {
-    await db.prisma.agentFileLink.deleteMany();
-    await db.prisma.agentFile.deleteMany();
-    await db.prisma.agent.deleteMany();
-    await db.prisma.user.deleteMany();
+    await db.truncate();
     const a = await db.prisma.user.create({ data: { name: 'alice', passwordHash: 'x' } });
     const b = await db.prisma.user.create({ data: { name: 'bob', passwordHash: 'x' } });
     alice = { 'x-test-user': `${a.id}:alice` };

@@ -13,6 +13,8 @@ import { createLogger } from '../../server/log.ts';
 export interface TestDatabase {
   readonly url: string;
   readonly prisma: PrismaClient;
+  /** Empties every table (between tests of one file). */
+  truncate(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -31,6 +33,11 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   return {
     url: url.href,
     prisma,
+    async truncate() {
+      const tables = await prisma.$queryRaw<{ tablename: string }[]>`
+        SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`;
+      await prisma.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
+    },
     async drop() {
       await prisma.$disconnect();
       const c = new pg.Client({ connectionString: serverUrl });

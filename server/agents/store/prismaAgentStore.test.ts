@@ -35,10 +35,7 @@ describe('PrismaAgentStore', () => {
     await db.drop();
   });
   beforeEach(async () => {
-    await db.prisma.agentFileLink.deleteMany();
-    await db.prisma.agentFile.deleteMany();
-    await db.prisma.agent.deleteMany();
-    await db.prisma.user.deleteMany();
+    await db.truncate();
     alice = (await db.prisma.user.create({ data: { name: 'alice', passwordHash: 'x' } })).id;
     bob = (await db.prisma.user.create({ data: { name: 'bob', passwordHash: 'x' } })).id;
     clock = Date.UTC(2026, 0, 1);
