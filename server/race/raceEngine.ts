@@ -153,8 +153,9 @@ export class RaceEngine {
       aborted,
       rated: unratedReason === null,
       unratedReason,
-      // The room knows; it sets this before the results leave it.
+      // The room knows these; it sets them before the results leave it.
       ladder: false,
+      startedAt: null,
       config: {
         laps: race.config.laps,
         timeLimitTicksPerLap: race.config.timeLimitTicksPerLap,

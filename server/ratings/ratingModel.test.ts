@@ -43,6 +43,7 @@ function results(carList: CarResult[], extra: Partial<RaceResults> = {}): RaceRe
     rated: true,
     unratedReason: null,
     ladder: false,
+    startedAt: null,
     config: { laps: 1, timeLimitTicksPerLap: 900, trackStyle: 'v3', grid: 'seeded', cars: [] },
     ticks: 2000,
     finishOrder: carList.filter((c) => c.status === 'finished').map((c) => c.carIndex),

@@ -159,6 +159,8 @@ export class RaceRoom {
 
   /** Inputs given before the race host exists (waiting), handed over when it starts. */
   private readonly pendingInputs = new Map<number, CarAction>();
+  /** Wall-clock time the race left the countdown (stored with the results). */
+  private startedAt: Date | null = null;
 
   /** The driver's connection dropped: zero input, and the car is out after the grace period. */
   disconnect(carIndex: number): void {
@@ -305,6 +307,7 @@ export class RaceRoom {
 
   private startRace = (): void => {
     this.countdownEndsAtMs = null;
+    this.startedAt = new Date();
     this.setStatus('racing');
     this.deps.broadcaster.event(this.id, { type: 'start', tick: 0 });
     this.host?.start();
@@ -320,7 +323,11 @@ export class RaceRoom {
   }
 
   private onRaceFinished(raceResults: RaceResults): void {
-    const results: RaceResults = { ...raceResults, ladder: this.settings.ladder ?? false };
+    const results: RaceResults = {
+      ...raceResults,
+      ladder: this.settings.ladder ?? false,
+      startedAt: this.startedAt?.toISOString() ?? null,
+    };
     this.finishedResults = results;
     this.timers.clear();
     this.setStatus('finished');

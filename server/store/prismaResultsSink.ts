@@ -83,7 +83,7 @@ export async function writeRaceResults(
       INSERT INTO "Race" ("id", "seed", "config", "status", "rated", "unratedReason", "ladder", "ticks", "startedAt", "finishedAt")
       VALUES (${results.raceId}, ${BigInt(results.seed)}::bigint, ${config}::jsonb, ${raceStatus(results)},
               ${plan.unratedReason === null}, ${plan.unratedReason}::text, ${options.ladder ?? results.ladder ?? false},
-              ${results.ticks}::int, ${options.startedAt?.toISOString() ?? null}::timestamp(3),
+              ${results.ticks}::int, ${options.startedAt?.toISOString() ?? results.startedAt ?? null}::timestamp(3),
               ${(options.finishedAt ?? new Date()).toISOString()}::timestamp(3))
       ON CONFLICT ("id") DO NOTHING
       RETURNING "id"

@@ -119,6 +119,8 @@ export interface RaceResults {
   readonly unratedReason: 'serverOverload' | 'aborted' | null;
   /** Scheduled by the ladder rather than created by a person. */
   readonly ladder: boolean;
+  /** When the race left the countdown (ISO 8601); null for a race that never started. */
+  readonly startedAt: string | null;
   readonly config: {
     readonly laps: number;
     readonly timeLimitTicksPerLap: number;

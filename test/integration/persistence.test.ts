@@ -81,8 +81,11 @@ describe('persistence across a restart', () => {
       expect(agents.map((a) => a.id)).toEqual(['seed-sarenac-dqn']);
       const race = (await (await fetch(`http://127.0.0.1:${second.port}/api/races/${raceId}`)).json()) as {
         entries: unknown[];
+        startedAt: string | null;
+        finishedAt: string;
       };
       expect(race.entries).toHaveLength(3);
+      expect(Date.parse(race.startedAt!)).toBeLessThan(Date.parse(race.finishedAt));
       expect(await board(second, 'all')).toEqual(before);
       expect(before.rows.find((r) => r.id === 'seed-sarenac-dqn')?.races).toBe(1);
     } finally {
