@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeStandings, livePositions } from '../../shared/sim/race.ts';
 import { unpackSnapshot } from '../../shared/protocol/snapshotCodec.ts';
 import { BotDriver } from '../drivers/botDriver.ts';
+import { HumanDriver } from '../drivers/humanDriver.ts';
 import { ActionLog } from './actionLog.ts';
 import { ManualTime } from './clock.ts';
 import { RaceEngine } from './raceEngine.ts';
@@ -56,5 +57,43 @@ describe('ActionLog', () => {
     const back = log.toArray();
     expect(back).toEqual(rows.map((r) => r.map((a) => (a === null ? null : [a.steer, a.gas, a.brake]))));
     expect(Object.is(back[0][2]![0], -0)).toBe(true);
+  });
+});
+
+describe('RaceEngine results', () => {
+  const spec = (timeLimitTicksPerLap: number): RaceSpec => ({
+    raceId: 'r',
+    seed: 3,
+    laps: 1,
+    timeLimitTicksPerLap,
+    cars: [
+      { id: 'car0', name: 'Bot', driver: { kind: 'bot', difficulty: 'hard' } },
+      { id: 'car1', name: 'Human', driver: { kind: 'human', userId: 'u1' } },
+    ],
+  });
+  const run = (limit: number, humanLeaves: boolean) => {
+    const engine = new RaceEngine(spec(limit), [new BotDriver('hard'), new HumanDriver()], new ManualTime());
+    if (humanLeaves) engine.retire(1, 'disconnected');
+    while (!engine.finished) engine.step();
+    return engine.results(false);
+  };
+
+  it('a race every human walked away from, with nobody finishing, is abandoned (unrated)', () => {
+    expect(run(60, true)).toMatchObject({ rated: false, unratedReason: 'abandoned' });
+    // Someone finished: the race decided something, and the human who left is a DNF.
+    expect(run(900, true)).toMatchObject({ rated: true, unratedReason: null });
+    // The human stayed (and timed out with the bot): rated.
+    expect(run(60, false)).toMatchObject({ rated: true, unratedReason: null });
+  });
+
+  it('results say who drove each car', () => {
+    const r = run(60, false);
+    expect(r.cars.find((c) => c.carIndex === 1)).toMatchObject({
+      kind: 'human',
+      userId: 'u1',
+      agentId: null,
+      botDifficulty: null,
+    });
+    expect(r.cars.find((c) => c.carIndex === 0)).toMatchObject({ kind: 'bot', botDifficulty: 'hard', userId: null });
   });
 });

@@ -146,7 +146,10 @@ export class RaceEngine {
   results(aborted: boolean, serverOverload = false): RaceResults {
     const race = this.race;
     const standings = computeStandings(race);
-    const unratedReason = aborted ? 'aborted' : serverOverload ? 'serverOverload' : null;
+    const humans = race.cars.filter((c) => this.drivers[c.index].kind === 'human');
+    const abandoned =
+      humans.length > 0 && humans.every((c) => c.dnfReason === 'disconnected') && race.finishOrder.length === 0;
+    const unratedReason = aborted ? 'aborted' : serverOverload ? 'serverOverload' : abandoned ? 'abandoned' : null;
     return {
       raceId: this.spec.raceId,
       seed: this.spec.seed,

@@ -103,7 +103,7 @@ export interface RatingUpdate {
 }
 
 /** Why a race changes no rating (null: it does). */
-export type UnratedReason = 'serverOverload' | 'aborted' | 'noRatedDrivers';
+export type UnratedReason = NonNullable<RaceResults['unratedReason']> | 'noRatedDrivers';
 
 /** Whether a race's results may change ratings, and the rated cars when they do. */
 export function ratingPlan(results: RaceResults): { cars: RatedCar[]; unratedReason: UnratedReason | null } {

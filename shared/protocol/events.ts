@@ -116,7 +116,8 @@ export interface RaceResults {
    * are not punished for its lag), or the race was aborted.
    */
   readonly rated: boolean;
-  readonly unratedReason: 'serverOverload' | 'aborted' | null;
+  /** 'abandoned': every human left (disconnected) and nobody finished: nothing was decided. */
+  readonly unratedReason: 'serverOverload' | 'aborted' | 'abandoned' | null;
   /** Scheduled by the ladder rather than created by a person. */
   readonly ladder: boolean;
   /** When the race left the countdown (ISO 8601); null for a race that never started. */
