@@ -23,6 +23,8 @@ import { PrismaResultsSink } from './store/prismaResultsSink.ts';
 import { ResultsOutbox } from './store/resultsOutbox.ts';
 import { createLeaderboardRouter } from './http/leaderboardRoutes.ts';
 import { createRaceHistoryRouter } from './http/raceHistoryRoutes.ts';
+import { createOperationsRouter } from './http/operationsRoutes.ts';
+import { ArenaMetrics } from './metrics/arenaMetrics.ts';
 import { join } from 'node:path';
 import { attachRaceSockets } from './transport/raceSockets.ts';
 import { SocketRaceBroadcaster, type ArenaIo } from './transport/socketRaceBroadcaster.ts';
@@ -62,6 +64,8 @@ export interface Arena {
   readonly ladder: LadderScheduler;
   /** The stored agents the lobby can race, and the seed import (`agents.seedsReady`). */
   readonly agents: AgentRuntime;
+  /** The Prometheus metrics served at /metrics. */
+  readonly metrics: ArenaMetrics;
   /** The port it listens on (the real one when configured with 0). */
   readonly port: number;
   /** Stops taking races, aborts running ones (results stored), closes sockets and workers. */
@@ -77,6 +81,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
   // Results go to the database in one transaction per race; while it is unreachable they wait on disk.
   // The sink learns about the socket server (for leaderboard:update) once that exists.
   let notifyBoards: (boards: readonly string[]) => void = () => undefined;
+  const metrics = new ArenaMetrics();
   const outbox =
     deps.resultsSink === undefined
       ? new ResultsOutbox({
@@ -87,6 +92,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
             onRatingsChanged: (boards) => notifyBoards([...boards]),
           }),
           log: deps.log,
+          onWriteFailure: () => metrics.resultsWriteFailed(),
         })
       : null;
   await outbox?.start();
@@ -110,7 +116,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
   const lobby = new Lobby({
     clock,
     scheduler,
-    hosts,
+    hosts: metrics.instrumentHosts(hosts),
     broadcaster,
     resultsSink,
     agents: registry,
@@ -127,6 +133,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     accounts,
     secureCookies: config.cookieSecure,
     routers: [
+      createOperationsRouter({ metrics, prisma: database.prisma }),
       createLeaderboardRouter({ prisma: database.prisma }),
       createRaceHistoryRouter({ prisma: database.prisma }),
     ],
@@ -148,6 +155,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     cors: { origin: true },
   });
   broadcaster.attach(io);
+  metrics.bind({ lobby, sockets: () => io.engine.clientsCount });
   notifyBoards = (boards) => io.emit('leaderboard:update', { boards: boards as ('agents' | 'humans' | 'all')[] });
   attachRaceSockets(io, lobby, clock, deps.log, accounts);
   const ladder = new LadderScheduler({
@@ -179,6 +187,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     accounts,
     ladder,
     agents,
+    metrics,
     port,
     close: () =>
       (closing ??= (async () => {

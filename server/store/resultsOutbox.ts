@@ -40,6 +40,8 @@ export interface ResultsOutboxOptions {
   readonly retryMaxMs?: number;
   /** Failures (with the database reachable) before a file is set aside as `.failed`. [default: 5] */
   readonly maxAttempts?: number;
+  /** Called on each failed database write (the results stay, or go, on disk): for a metric. */
+  readonly onWriteFailure?: (error: unknown, raceId: string) => void;
 }
 
 /** The file format (`version` 1). */
@@ -106,6 +108,7 @@ export class ResultsOutbox implements ResultsSink {
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private readonly maxAttempts: number;
+  private readonly onWriteFailure: (error: unknown, raceId: string) => void;
   /** Failures of a file with the database reachable, by path. */
   private readonly attempts = new Map<string, number>();
   private delayMs: number;
@@ -124,6 +127,7 @@ export class ResultsOutbox implements ResultsSink {
     this.retryInitialMs = options.retryInitialMs ?? 1000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.onWriteFailure = options.onWriteFailure ?? (() => undefined);
     this.delayMs = this.retryInitialMs;
   }
 
@@ -146,6 +150,7 @@ export class ResultsOutbox implements ResultsSink {
         await this.store.write(results, { finishedAt });
         return;
       } catch (error) {
+        this.onWriteFailure(error, results.raceId);
         this.log.warn({ err: error, raceId: results.raceId }, 'database write failed; race results kept in the outbox');
       }
     }
@@ -266,6 +271,7 @@ export class ResultsOutbox implements ResultsSink {
         try {
           await this.store.write(file.results, { finishedAt: new Date(file.finishedAt) });
         } catch (error) {
+          this.onWriteFailure(error, file.results.raceId);
           if (isDatabaseUnavailable(error)) {
             this.log.warn(
               { err: error, raceId: file.results.raceId, retryInMs: this.delayMs, waiting: files.length },
