@@ -31,6 +31,7 @@ export class ArenaMetrics {
   private sources: ArenaMetricsSources | null = null;
   private readonly tickDuration: Histogram;
   private readonly resultsWriteFailures: Counter;
+  private readonly decisionSeconds: Histogram<'format'>;
 
   constructor(options: { readonly defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -38,6 +39,13 @@ export class ArenaMetrics {
     this.tickDuration = new Histogram({
       name: 'arena_race_tick_duration_seconds',
       help: 'Median tick cost of a race over its last 1000 ticks, observed at each tick-cost report (about 1/s per race)',
+      buckets: TICK_SECONDS_BUCKETS,
+      registers,
+    });
+    this.decisionSeconds = new Histogram({
+      name: 'arena_agent_decision_seconds',
+      help: 'Model call of an agent decision (one batch: the cars of one agent in one race), by model format',
+      labelNames: ['format'],
       buckets: TICK_SECONDS_BUCKETS,
       registers,
     });
@@ -105,6 +113,9 @@ export class ArenaMetrics {
   /** A tick-cost report of a race. */
   observeTickCost(stats: TickCostStats): void {
     this.tickDuration.observe(stats.p50Ms / 1000);
+    for (const { format, latenciesMs } of stats.decisionLatencies ?? []) {
+      for (const ms of latenciesMs) this.decisionSeconds.observe({ format }, ms / 1000);
+    }
   }
 
   /** A race results write to the database failed. */

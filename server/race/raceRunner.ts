@@ -113,7 +113,7 @@ export class RaceRunner implements RaceHost {
       const t = this.engine.step();
       if (t.events.length > 0) this.listener.onEvents(t.events);
       if (t.snapshot !== null) this.listener.onSnapshot(t.snapshot, t.tick);
-      if (t.tick % STATS_EVERY_TICKS === 0) this.listener.onStats(this.engine.tickCost.stats(this.loop.droppedSteps));
+      if (t.tick % STATS_EVERY_TICKS === 0) this.reportStats();
       if (t.finished) this.finish(false);
       return !t.finished;
     } catch (error) {
@@ -128,9 +128,15 @@ export class RaceRunner implements RaceHost {
     this.done = true;
     this.loop.stop();
     this.disposeAgents();
-    this.listener.onStats(this.engine.tickCost.stats(this.loop.droppedSteps));
+    this.reportStats();
     const overloaded = this.loop.maxLagMs > SERVER_OVERLOAD_LAG_MS || this.loop.droppedSteps > 0;
     this.listener.onFinished(this.engine.results(aborted, overloaded));
+  }
+
+  private reportStats(): void {
+    const stats = this.engine.tickCost.stats(this.loop.droppedSteps);
+    const latencies = this.decisions?.drainLatencies() ?? [];
+    this.listener.onStats(latencies.length === 0 ? stats : { ...stats, decisionLatencies: latencies });
   }
 
   private disposeAgents(): void {

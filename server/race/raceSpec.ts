@@ -18,6 +18,8 @@ export interface TickCostStats {
   readonly maxMs: number;
   /** Whole ticks the loop dropped after stalls. */
   readonly droppedTicks: number;
+  /** Agents' model-call latencies since the previous report, by model format. */
+  readonly decisionLatencies?: readonly { readonly format: string; readonly latenciesMs: readonly number[] }[];
 }
 
 /** What a running race reports to its room. */

@@ -92,6 +92,10 @@ describe('the seed agents race', () => {
     });
     console.log(`agent decisions re-computed: ${fresh} fresh, ${repeated} late (repeated)`);
     expect(race.tick).toBe(results.ticks);
+    // The workers' decision latencies reach the metrics, by model format.
+    const metrics = await (await fetch(`http://127.0.0.1:${arena.port}/metrics`)).text();
+    const count = /arena_agent_decision_seconds_count\{format="npy-genome"\} (\d+)/.exec(metrics);
+    expect(Number(count?.[1])).toBeGreaterThan(0);
     expect(fresh).toBeGreaterThanOrEqual(0.9 * (fresh + repeated));
     expect(fresh + repeated).toBeGreaterThan(3 * CHECKED_TICKS * 0.9);
     // Every car, the bot and the three agents, drove away from its grid slot.

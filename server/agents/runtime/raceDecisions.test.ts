@@ -69,6 +69,9 @@ describe('RaceDecisions', () => {
       { carIndex: 0, reason: 'agentTimeout', detail: expect.stringMatching(/3 decisions in a row over 20 ms/) },
     ]);
     expect(decisions.stats.lateDecisions).toBe(5);
+    // Every model call's latency, by model format, once (the metrics drain them each second).
+    expect(decisions.drainLatencies()).toEqual([{ format: 'onnx', latenciesMs: [1, 25, 30, 5, 21, 22, 23] }]);
+    expect(decisions.drainLatencies()).toEqual([]);
   });
 
   it('late decisions while the server is behind are forgiven', async () => {

@@ -28,9 +28,12 @@ export interface Retirement {
 }
 
 export interface DecisionStats {
-  /** Model-call latencies of this race's batches, ms. */
-  readonly batchLatenciesMs: number[];
   lateDecisions: number;
+}
+
+export interface DecisionLatencies {
+  readonly format: string;
+  readonly latenciesMs: readonly number[];
 }
 
 /** Default per-decision budget, ms (one CarRacing step at 50 Hz). */
@@ -38,7 +41,9 @@ export const DEFAULT_DECISION_BUDGET_MS = 20;
 
 export class RaceDecisions {
   private readonly groups = new Map<AgentPolicy, RaceAgentSeat[]>();
-  readonly stats: DecisionStats = { batchLatenciesMs: [], lateDecisions: 0 };
+  readonly stats: DecisionStats = { lateDecisions: 0 };
+  /** Model-call latencies (ms) since the last drain, by model format. */
+  private latencies = new Map<string, number[]>();
   private readonly features = new Float32Array(STATE_FEATURE_COUNT);
 
   constructor(
@@ -55,6 +60,13 @@ export class RaceDecisions {
 
   get isEmpty(): boolean {
     return this.groups.size === 0;
+  }
+
+  /** The model-call latencies measured since the last call, by model format (for the metrics). */
+  drainLatencies(): DecisionLatencies[] {
+    const out = [...this.latencies].map(([format, latenciesMs]) => ({ format, latenciesMs }));
+    this.latencies = new Map();
+    return out;
   }
 
   /**
@@ -117,7 +129,10 @@ export class RaceDecisions {
         continue;
       }
       const elapsed = this.nowMs() - t0;
-      this.stats.batchLatenciesMs.push(elapsed);
+      const format = policy.manifest.model.format;
+      const list = this.latencies.get(format);
+      if (list === undefined) this.latencies.set(format, [elapsed]);
+      else list.push(elapsed);
       const late = elapsed > this.budgetMs;
       for (const [slot, seat] of due.entries()) {
         if (late) {
