@@ -7,7 +7,7 @@
  */
 import { createCarRacingEnv } from '../shared/env/carRacingEnv.ts';
 import { AgentCarController } from '../server/agents/runtime/agentPolicy.ts';
-import { percentile } from '../server/agents/runtime/agentEpisode.ts';
+import { percentile } from '../shared/numeric/percentile.ts';
 import { loadAgentPolicy } from '../server/agents/runtime/loadAgentPolicy.ts';
 import { readSeedAgents } from '../server/agents/seedAgents.ts';
 

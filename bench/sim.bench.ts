@@ -12,14 +12,12 @@ import { createCarRacingEnv } from '../shared/env/carRacingEnv.ts';
 import { buildRaceObservationScene } from '../shared/env/raceObservation.ts';
 import { renderObservation } from '../shared/render/renderObservation.ts';
 import { createRace, stepRace, type CarAction } from '../shared/sim/race.ts';
+import { percentile } from '../shared/numeric/percentile.ts';
 import { Pcg64Generator } from '../shared/sim/rng/pcg64.ts';
 
 const GYMNASIUM_SPEED_FILE = resolve(import.meta.dirname, '../../shared/ref/data/speed.json');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+const median = (xs: number[]): number => percentile(xs, 50);
 
 /** Steps/s of the single-car env under uniformly random actions, episodes restarted as they end. */
 function singleCarStepsPerSecond(render: boolean, steps: number): number {

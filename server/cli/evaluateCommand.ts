@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile, runAgentEpisode, type EpisodeResult } from '../agents/runtime/agentEpisode.ts';
+import { percentile } from '../../shared/numeric/percentile.ts';
+import { runAgentEpisode, type EpisodeResult } from '../agents/runtime/agentEpisode.ts';
 import { loadAgentPolicy, type AgentFiles } from '../agents/runtime/loadAgentPolicy.ts';
 import { readZipBundle } from '../agents/upload/zipBundle.ts';
 

@@ -1,3 +1,4 @@
+import { percentileOfSorted } from '../../shared/numeric/percentile.ts';
 import type { TickCostStats } from './raceSpec.ts';
 
 /** Tick durations over the last `window` ticks, for p50/p99. */
@@ -18,8 +19,8 @@ export class TickCostRecorder {
 
   stats(droppedTicks = 0): TickCostStats {
     const n = Math.min(this.count, this.samples.length);
-    const sorted = Array.from(this.samples.subarray(0, n)).sort((a, b) => a - b);
-    const at = (q: number): number => (n === 0 ? 0 : sorted[Math.min(n - 1, Math.floor(q * n))]);
-    return { ticks: this.count, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: this.max, droppedTicks };
+    const sorted = this.samples.slice(0, n).sort();
+    const at = (p: number): number => (n === 0 ? 0 : percentileOfSorted(sorted, p));
+    return { ticks: this.count, p50Ms: at(50), p99Ms: at(99), maxMs: this.max, droppedTicks };
   }
 }

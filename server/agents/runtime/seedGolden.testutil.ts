@@ -46,6 +46,7 @@ export async function checkSeedGolden(
       );
     }
   });
-  expect(worst).toBeLessThanOrEqual(kind === 'dqn' ? 1e-4 : 1e-4);
+  // agents.md §8: DQN Q-values within 1e-4 (what keeps argmax stable in real episodes), GA actions within 1e-4.
+  expect(worst).toBeLessThanOrEqual(1e-4);
   return worst;
 }

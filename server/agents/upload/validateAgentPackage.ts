@@ -8,7 +8,8 @@ import { STATE_FEATURE_COUNT } from '../../../shared/agents/stateFeatures.ts';
 import { AgentFormatError } from '../agentFormatError.ts';
 import type { AgentPolicy } from '../runtime/agentPolicy.ts';
 import { AgentCarController } from '../runtime/agentPolicy.ts';
-import { percentile, runAgentEpisode } from '../runtime/agentEpisode.ts';
+import { percentile } from '../../../shared/numeric/percentile.ts';
+import { runAgentEpisode } from '../runtime/agentEpisode.ts';
 import {
   checkModelWeights,
   checkShapes,
