@@ -43,9 +43,15 @@ describe('RaceDecisions', () => {
     const policy = scriptedPolicy(clock, [], calls);
     const seats = [0, 2, 3].map((carIndex) => ({ carIndex, controller: new AgentCarController(policy) }));
     const decisions = new RaceDecisions(seats, 20, () => clock.now);
-    expect(await decisions.decide(race(4))).toEqual([]);
+    const r = race(4);
+    expect(await decisions.decide(r)).toEqual([]);
     expect(calls).toEqual([[3, 72]]);
     expect(seats.map((s) => s.controller.action.gas)).toEqual([0.5, 0.6, 0.7].map(Math.fround));
+    // A car out of the race leaves a smaller batch (the reused buffer's first samples).
+    r.cars[2].status = 'dnf';
+    await decisions.decide(r);
+    expect(calls[1]).toEqual([2, 48]);
+    expect([seats[0].controller.action.gas, seats[2].controller.action.gas]).toEqual([0.5, 0.6].map(Math.fround));
   });
 
   it('a late decision repeats the last action; three in a row retire the car as too slow', async () => {

@@ -12,7 +12,7 @@
  */
 import { buildRaceObservationScene } from '../../../shared/env/raceObservation.ts';
 import { computeStateFeatures, STATE_FEATURE_COUNT } from '../../../shared/agents/stateFeatures.ts';
-import { renderObservation } from '../../../shared/render/renderObservation.ts';
+import { OBSERVATION_BYTES, renderObservation } from '../../../shared/render/renderObservation.ts';
 import type { RaceState } from '../../../shared/sim/race.ts';
 import { AgentCarController, type AgentPolicy } from './agentPolicy.ts';
 
@@ -39,12 +39,22 @@ export interface DecisionLatencies {
 /** Default per-decision budget, ms (one CarRacing step at 50 Hz). */
 export const DEFAULT_DECISION_BUDGET_MS = 20;
 
+/** The cars of one agent in a race, with the buffers its batched call reuses every tick. */
+interface AgentGroup {
+  readonly seats: RaceAgentSeat[];
+  /** Room for every seat's sample; a tick's batch is its first `due.length` samples. */
+  input: Float32Array;
+  readonly due: RaceAgentSeat[];
+}
+
 export class RaceDecisions {
-  private readonly groups = new Map<AgentPolicy, RaceAgentSeat[]>();
+  private readonly groups = new Map<AgentPolicy, AgentGroup>();
   readonly stats: DecisionStats = { lateDecisions: 0 };
   /** Model-call latencies (ms) since the last drain, by model format. */
   private latencies = new Map<string, number[]>();
   private readonly features = new Float32Array(STATE_FEATURE_COUNT);
+  /** The observation being preprocessed (the pipeline copies it, so one buffer serves every car). */
+  private readonly frame = new Uint8Array(OBSERVATION_BYTES);
 
   constructor(
     seats: readonly RaceAgentSeat[],
@@ -52,9 +62,11 @@ export class RaceDecisions {
     private readonly nowMs: () => number = () => performance.now(),
   ) {
     for (const seat of seats) {
-      const group = this.groups.get(seat.controller.policy);
-      if (group === undefined) this.groups.set(seat.controller.policy, [seat]);
-      else group.push(seat);
+      const policy = seat.controller.policy;
+      const group = this.groups.get(policy) ?? { seats: [], input: new Float32Array(0), due: [] };
+      group.seats.push(seat);
+      group.input = new Float32Array(group.seats.length * policy.sampleSize);
+      this.groups.set(policy, group);
     }
   }
 
@@ -75,8 +87,7 @@ export class RaceDecisions {
    * would otherwise land on the first ticks and look like the server falling behind.
    */
   async warmUp(race: RaceState): Promise<void> {
-    for (const [policy, seats] of this.groups) {
-      const input = new Float32Array(seats.length * policy.sampleSize);
+    for (const [policy, { seats, input }] of this.groups) {
       seats.forEach((seat, slot) =>
         this.observe(race, policy, new AgentCarController(policy), seat.carIndex, input, slot),
       );
@@ -100,8 +111,8 @@ export class RaceDecisions {
       computeStateFeatures(race.sim, race.track.points, carIndex, this.features);
       controller.writeSample({ kind: 'state', features: this.features }, input, slot);
     } else {
-      const frame = renderObservation(buildRaceObservationScene(race, carIndex), policy.manifest.observation.style);
-      controller.writeSample({ kind: 'frame', frame }, input, slot);
+      renderObservation(buildRaceObservationScene(race, carIndex), policy.manifest.observation.style, this.frame);
+      controller.writeSample({ kind: 'frame', frame: this.frame }, input, slot);
     }
   }
 
@@ -114,10 +125,13 @@ export class RaceDecisions {
   async decide(race: RaceState, forgiveLate = false): Promise<Retirement[]> {
     const retirements: Retirement[] = [];
     const step = race.tick;
-    for (const [policy, seats] of this.groups) {
-      const due = seats.filter((s) => race.cars[s.carIndex].status === 'racing' && s.controller.isDue(step));
+    for (const [policy, group] of this.groups) {
+      const due = group.due;
+      due.length = 0;
+      for (const s of group.seats)
+        if (race.cars[s.carIndex].status === 'racing' && s.controller.isDue(step)) due.push(s);
       if (due.length === 0) continue;
-      const input = new Float32Array(due.length * policy.sampleSize);
+      const input = group.input.subarray(0, due.length * policy.sampleSize);
       due.forEach((seat, slot) => this.observe(race, policy, seat.controller, seat.carIndex, input, slot));
       let outputs: Float32Array;
       const t0 = this.nowMs();
