@@ -617,7 +617,9 @@ function evalA(ls: Layers, i: number, j: number, l: number, nCls: number): boole
         if (++xmEdges > 2) return false;
         if (!seenX) bN.fill(0, 0, yTop - yBase + 1);
         seenX = true;
-        // steps with x in [c0, c1]; first end point handled separately below
+        // steps with x in [c0, c1]; first end point handled separately below.
+        // This is bucketXMajor inlined on purpose: calling it here instead measured 1208 vs 699 us
+        // per zoomed-in v3 observation (npm run bench:render), V8 does not inline it into evalA.
         const xx0 = ls.eXX0[q];
         const dx = ls.eDX[q];
         const xdir = ls.eXdir[q];
