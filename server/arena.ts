@@ -29,6 +29,9 @@ import { join } from 'node:path';
 import { attachRaceSockets } from './transport/raceSockets.ts';
 import { SocketRaceBroadcaster, type ArenaIo } from './transport/socketRaceBroadcaster.ts';
 
+/** How often expired login sessions are deleted. */
+const SESSION_SWEEP_MS = 60 * 60 * 1000;
+
 /** Largest socket.io message accepted; a client sending more is disconnected. */
 export const MAX_SOCKET_MESSAGE_BYTES = 16 * 1024;
 
@@ -99,6 +102,17 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
   const resultsSink: ResultsSink = deps.resultsSink ?? outbox!;
   const agentStore = deps.agentStore ?? new PrismaAgentStore(database.prisma);
   const accounts = new AccountService(database.prisma);
+  // Expired sessions go when they are next used; this sweeps the ones nobody comes back with.
+  let sweeping = true;
+  const sweepSessions = (): void => {
+    accounts
+      .deleteExpiredSessions()
+      .catch((err: unknown) => deps.log.warn({ err }, 'could not delete expired sessions'))
+      .finally(() => {
+        if (sweeping) sessionSweep = scheduler.setTimeout(sweepSessions, SESSION_SWEEP_MS);
+      });
+  };
+  let sessionSweep = scheduler.setTimeout(sweepSessions, SESSION_SWEEP_MS);
   const registry = deps.agents ?? agentDriverRegistry;
   const agents = await startAgentRuntime({
     store: agentStore,
@@ -191,6 +205,8 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
     port,
     close: () =>
       (closing ??= (async () => {
+        sweeping = false;
+        scheduler.clearTimeout(sessionSweep);
         await ladder.stop();
         await lobby.shutdown();
         await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,7 +1,7 @@
 import type { RaceResults } from '../../shared/protocol/events.ts';
 import type { ResultsSink } from '../rooms/resultsSink.ts';
 
-/** Keeps the latest `capacity` results in memory (the default until persistence lands). */
+/** Keeps the latest `capacity` results in memory: for tests and tools that run races without a database. */
 export class InMemoryResultsSink implements ResultsSink {
   private readonly results: RaceResults[] = [];
 
