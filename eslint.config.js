@@ -21,7 +21,18 @@ const NO_TRANSPORT_FROM_STORE = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'artifacts/**', 'server/db/generated/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'client/dist/**',
+      'artifacts/**',
+      'data/**',
+      'coverage/**',
+      'artifacts/**',
+      'server/db/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
