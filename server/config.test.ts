@@ -27,4 +27,17 @@ describe('parseServerConfig', () => {
       /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
     );
   });
+
+  it('reads the scale-out settings and refuses combinations that cannot work', () => {
+    expect(parseServerConfig({})).toMatchObject({ role: 'all', redisUrl: undefined, ladderJobLockMs: 30_000 });
+    const db = 'postgresql://arena@db:5432/arena';
+    expect(parseServerConfig({ REDIS_URL: 'redis://cache:6379', DATABASE_URL: db, ROLE: 'worker' })).toMatchObject({
+      role: 'worker',
+      redisUrl: 'redis://cache:6379',
+    });
+    expect(() => parseServerConfig({ ROLE: 'web' })).toThrow(/ROLE=web needs REDIS_URL/);
+    expect(() => parseServerConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL needs DATABASE_URL/);
+    expect(() => parseServerConfig({ REDIS_URL: 'cache:6379', DATABASE_URL: db })).toThrow(/REDIS_URL/);
+    expect(() => parseServerConfig({ ROLE: 'scheduler' })).toThrow(/ROLE/);
+  });
 });

@@ -38,6 +38,27 @@ const envSchema = z.object({
     .int()
     .min(1)
     .default(50 * 1024 * 1024),
+  /**
+   * Redis (redis://host:port): socket.io's Redis adapter joins several processes, and ladder races
+   * go through a BullMQ queue to race workers. Needs DATABASE_URL (the processes share one database).
+   * [default: none, one process]
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /**
+   * What this process does: 'web' (HTTP API, sockets, lobby, ladder scheduling), 'worker' (runs
+   * ladder races from the queue), or 'all'. 'web' and 'worker' need REDIS_URL. [default: 'all']
+   */
+  ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  /**
+   * How long a race worker's claim on a ladder race lasts without renewal, in ms: a worker that dies
+   * mid-race gives its race back to the queue after about this long. [default: 30000]
+   */
+  LADDER_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Ladder races one worker process runs at once. [default: RACE_WORKERS, or the core count] */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -56,6 +77,10 @@ export interface ServerConfig {
   readonly databaseUrl: string | undefined;
   readonly ladderConcurrency: number;
   readonly cookieSecure: boolean;
+  readonly redisUrl: string | undefined;
+  readonly role: 'web' | 'worker' | 'all';
+  readonly ladderJobLockMs: number;
+  readonly workerConcurrency: number | undefined;
 }
 
 /** Parses the environment; throws an Error listing every bad variable. */
@@ -63,6 +88,12 @@ export function parseServerConfig(env: Record<string, string | undefined> = proc
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new Error(`invalid environment:\n${z.prettifyError(parsed.error)}`);
   const e = parsed.data;
+  const problems: string[] = [];
+  if (e.ROLE !== 'all' && e.REDIS_URL === undefined)
+    problems.push(`ROLE=${e.ROLE} needs REDIS_URL: web and worker processes meet through Redis`);
+  if (e.REDIS_URL !== undefined && e.DATABASE_URL === undefined)
+    problems.push('REDIS_URL needs DATABASE_URL: the processes must share one PostgreSQL, not each its embedded one');
+  if (problems.length > 0) throw new Error(`invalid environment:\n${problems.map((p) => `✖ ${p}`).join('\n')}`);
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -77,5 +108,9 @@ export function parseServerConfig(env: Record<string, string | undefined> = proc
     databaseUrl: e.DATABASE_URL,
     ladderConcurrency: e.LADDER_CONCURRENCY,
     cookieSecure: e.COOKIE_SECURE,
+    redisUrl: e.REDIS_URL,
+    role: e.ROLE,
+    ladderJobLockMs: e.LADDER_JOB_LOCK_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
   };
 }

@@ -98,7 +98,16 @@ async function importSeeds(
       log.error({ agentId: seed.agentId, report: built }, 'seed agent failed validation');
       continue;
     }
-    const record = await store.create({ id: seed.agentId, ...agent, report: built }, seed.files);
+    let record;
+    try {
+      record = await store.create({ id: seed.agentId, ...agent, report: built }, seed.files);
+    } catch (error) {
+      // Several web processes starting together on one database: another one imported it first.
+      const stored = await store.get(seed.agentId);
+      if (stored === undefined) throw error;
+      catalog.set(stored.id, stored.name);
+      continue;
+    }
     catalog.set(record.id, record.name);
     log.info({ agentId: record.id, trial: built.trial }, 'seed agent imported');
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
+import type { RaceListing } from '../../shared/protocol/events.ts';
 import { createRaceSchema } from '../../shared/protocol/schemas.ts';
 import { ArenaError, InvalidPayloadError } from '../errors.ts';
 import type { Lobby } from '../lobby/lobby.ts';
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   readonly secureCookies?: boolean;
   /** More routers mounted under /api before the 404 (leaderboard, race history). */
   readonly routers?: readonly Router[];
+  /** Every race to list at GET /api/races (with Redis: every process's). [default: the lobby's] */
+  readonly listRaces?: () => Promise<readonly RaceListing[]>;
 }
 
 /** The express app: health, the race API, the built client, and the error edge. */
@@ -39,6 +42,7 @@ export function createHttpApp({
   accounts,
   secureCookies = false,
   routers = [],
+  listRaces,
 }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -52,8 +56,8 @@ export function createHttpApp({
     res.json({ ok: true });
   });
 
-  app.get('/api/races', (_req, res) => {
-    res.json(lobby.list());
+  app.get('/api/races', async (_req, res) => {
+    res.json(listRaces === undefined ? lobby.list() : await listRaces());
   });
 
   app.post('/api/races', (req, res) => {

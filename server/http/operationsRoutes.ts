@@ -1,15 +1,20 @@
 /**
  * Operations endpoints: `GET /metrics` (Prometheus text) and `GET /readyz` (ready for traffic:
- * the database answers `SELECT 1` within `readyTimeoutMs`). `/healthz` (alive) is in httpApp.ts.
+ * the database answers `SELECT 1`, and Redis (when configured) answers PING, within
+ * `readyTimeoutMs`). `/healthz` (alive) is in httpApp.ts and workerHttpApp.ts.
  */
 import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import { checkRedis } from '../cluster/redisConnection.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import type { ArenaMetrics } from '../metrics/arenaMetrics.ts';
 
 export interface OperationsRoutesOptions {
   readonly metrics: ArenaMetrics;
   readonly prisma: Pick<PrismaClient, '$queryRaw'>;
-  /** How long the database may take to answer before /readyz says 503. [default: 2000] */
+  /** Redis, when the arena runs as several processes. */
+  readonly redis?: Redis;
+  /** How long the database (and Redis) may take to answer before /readyz says 503. [default: 2000] */
   readonly readyTimeoutMs?: number;
 }
 
@@ -17,7 +22,8 @@ export interface ReadinessReport {
   readonly ok: boolean;
   /** 'ok', or why the database check failed. */
   readonly database: string;
-  readonly redis: 'not configured';
+  /** 'ok', why the Redis check failed, or 'not configured' (one process, no Redis). */
+  readonly redis: string;
 }
 
 /** `SELECT 1` through `prisma`, failing after `timeoutMs`. */
@@ -36,7 +42,12 @@ export async function checkDatabase(prisma: Pick<PrismaClient, '$queryRaw'>, tim
   }
 }
 
-export function createOperationsRouter({ metrics, prisma, readyTimeoutMs = 2000 }: OperationsRoutesOptions): Router {
+export function createOperationsRouter({
+  metrics,
+  prisma,
+  redis,
+  readyTimeoutMs = 2000,
+}: OperationsRoutesOptions): Router {
   const router = Router();
 
   router.get('/metrics', async (_req, res) => {
@@ -45,9 +56,12 @@ export function createOperationsRouter({ metrics, prisma, readyTimeoutMs = 2000 
   });
 
   router.get('/readyz', async (_req, res) => {
-    const database = await checkDatabase(prisma, readyTimeoutMs);
-    const ok = database === 'ok';
-    const report: ReadinessReport = { ok, database, redis: 'not configured' };
+    const [database, redisState] = await Promise.all([
+      checkDatabase(prisma, readyTimeoutMs),
+      redis === undefined ? Promise.resolve('not configured') : checkRedis(redis, readyTimeoutMs),
+    ]);
+    const ok = database === 'ok' && (redisState === 'ok' || redisState === 'not configured');
+    const report: ReadinessReport = { ok, database, redis: redisState };
     res
       .status(ok ? 200 : 503)
       .set('cache-control', 'no-store')

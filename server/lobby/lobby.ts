@@ -47,8 +47,11 @@ export class Lobby {
 
   constructor(private readonly options: LobbyOptions) {}
 
-  /** Opens a room; `ladder` marks a race the ladder scheduled. */
-  create(request: CreateRaceRequest, options: { readonly ladder?: boolean } = {}): RaceRoom {
+  /**
+   * Opens a room; `ladder` marks a race the ladder scheduled; `id` is given for a race queued
+   * elsewhere (a ladder job: the same id on every attempt). [default: a new UUID]
+   */
+  create(request: CreateRaceRequest, options: { readonly ladder?: boolean; readonly id?: string } = {}): RaceRoom {
     if (!this.accepting) throw new ShuttingDownError();
     const agents = request.agents ?? [];
     for (const agentId of agents) if (!this.options.agents.has(agentId)) throw new AgentNotFoundError(agentId);
@@ -68,8 +71,10 @@ export class Lobby {
         driver: { kind: 'agent', agentId } as const,
       })),
     ];
+    if (options.id !== undefined && this.rooms.has(options.id))
+      throw new InvalidPayloadError(`race ${options.id} exists`);
     return this.open({
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       seed: request.seed ?? randomInt(MAX_RANDOM_SEED),
       laps: request.laps,
       maxCars,
@@ -134,6 +139,10 @@ export class Lobby {
     const room = this.rooms.get(raceId);
     if (room === undefined) throw new RaceNotFoundError(raceId);
     return room;
+  }
+
+  has(raceId: string): boolean {
+    return this.rooms.has(raceId);
   }
 
   list(): RaceListing[] {

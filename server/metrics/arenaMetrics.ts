@@ -21,6 +21,8 @@ export interface ArenaMetricsSources {
   readonly lobby: Lobby;
   /** Connected socket.io clients. */
   readonly sockets: () => number;
+  /** Ladder races queued for a race worker (with Redis: BullMQ's waiting jobs). [default: the lobby's open ladder races] */
+  readonly queueDepth?: () => Promise<number>;
 }
 
 /** Tick-cost buckets, seconds: 0.5 ms to 20 ms (one 50 Hz step). */
@@ -93,9 +95,14 @@ export class ArenaMetrics {
     });
     new Gauge({
       name: 'arena_ladder_queue_depth',
-      help: 'Ladder races open in the lobby (waiting, counting down or racing)',
+      help: 'Ladder races waiting to be run: jobs in the ladder queue (with Redis), else ladder races open in the lobby',
       registers,
-      collect() {
+      async collect() {
+        const queueDepth = sources()?.queueDepth;
+        if (queueDepth !== undefined) {
+          this.set(await queueDepth().catch(() => Number.NaN));
+          return;
+        }
         this.set(
           sources()
             ?.lobby.list()

@@ -72,7 +72,7 @@ export class ManualTime implements Clock, Scheduler {
       this.now = Math.max(this.now, next.at);
       next.callback();
     }
-    this.now = end;
+    this.now = Math.max(this.now, end); // a callback that stalled may have moved it further: never back
   }
 
   /** Jumps time forward without firing timers (a stalled event loop). */

@@ -68,4 +68,38 @@ describe('FixedStepLoop', () => {
     expect(loop.maxLagMs).toBe(40);
     expect(loop.lagMs).toBe(20);
   });
+
+  it('unpaced, runs steps as fast as they compute in bursts, with no lag, and resumes real time from now', () => {
+    const time = new ManualTime();
+    let n = 0;
+    const loop = new FixedStepLoop({ clock: time, scheduler: time, step: () => ++n < 1000, unpacedBurstSteps: 25 });
+    loop.start();
+    loop.setUnpaced(true);
+    time.advance(0); // zero-delay bursts, no clock time at all
+    expect(n).toBe(1000);
+    expect(loop.isRunning).toBe(false);
+    expect(loop.maxLagMs).toBe(0);
+    expect(loop.droppedSteps).toBe(0);
+
+    // 100 unpaced steps of 5 ms each (500 ms of clock), then back to real time: no backlog of 25 steps.
+    let m = 0;
+    const paced = new FixedStepLoop({
+      clock: time,
+      scheduler: time,
+      step: () => {
+        if (++m <= 100) time.stall(5);
+        if (m === 100) paced.setUnpaced(false);
+        return true;
+      },
+    });
+    paced.start();
+    paced.setUnpaced(true);
+    for (let burst = 0; burst < 4; burst++) time.advance(0); // each burst moved the clock 125 ms
+    expect(m).toBe(100);
+    time.advance(100);
+    expect(m).toBe(105);
+    expect(paced.droppedSteps).toBe(0);
+    expect(paced.maxLagMs).toBeLessThan(20);
+    paced.stop();
+  });
 });

@@ -7,6 +7,8 @@ export interface FixedStepLoopOptions {
   readonly stepMs?: number;
   /** Most steps run in one wake-up to catch up after a stall; time beyond is dropped. [default: 5] */
   readonly maxCatchUpSteps?: number;
+  /** Unpaced: steps run back to back in bursts of this many, yielding to I/O in between. [default: 25] */
+  readonly unpacedBurstSteps?: number;
   /**
    * Runs one step; returns false to stop the loop. A step may be asynchronous (a race waiting for
    * its agents' decisions): the loop runs no other step until it settles.
@@ -19,6 +21,10 @@ export interface FixedStepLoopOptions {
  * elapsed clock time and runs one step per whole `stepMs`, so timer jitter never adds up to
  * drift. After a stall it catches up at most `maxCatchUpSteps` steps and drops the rest of the
  * backlog (counted in `droppedSteps`), so the race slows down instead of lurching.
+ *
+ * Unpaced (`setUnpaced(true)`, a race nobody watches), steps run as fast as they compute, in
+ * bursts with a zero-delay timer between them so sockets and queue locks are served. Real time
+ * then means nothing: lag is neither measured nor dropped, and pacing resumes from "now".
  */
 export class FixedStepLoop {
   private readonly stepMs: number;
@@ -27,6 +33,7 @@ export class FixedStepLoop {
   private lastMs = 0;
   private timer: TimerHandle | null = null;
   private running = false;
+  private unpaced = false;
   /** Steps run so far. */
   steps = 0;
   /** Whole steps dropped after stalls. */
@@ -51,6 +58,25 @@ export class FixedStepLoop {
     this.schedule();
   }
 
+  /** Switches between real time (50 Hz) and as fast as possible; takes effect at the next wake-up. */
+  setUnpaced(unpaced: boolean): void {
+    if (unpaced === this.unpaced) return;
+    this.unpaced = unpaced;
+    if (!unpaced) {
+      // Real time starts now: the steps run unpaced are not a backlog.
+      this.lastMs = this.options.clock.nowMs();
+      this.accumulatorMs = 0;
+    }
+    if (this.running && this.timer !== null) {
+      this.options.scheduler.clearTimeout(this.timer);
+      this.schedule();
+    }
+  }
+
+  get isUnpaced(): boolean {
+    return this.unpaced;
+  }
+
   stop(): void {
     this.running = false;
     if (this.timer !== null) this.options.scheduler.clearTimeout(this.timer);
@@ -60,6 +86,10 @@ export class FixedStepLoop {
   private wake = (): void => {
     this.timer = null;
     if (!this.running) return;
+    if (this.unpaced) {
+      void this.runUnpacedBurst();
+      return;
+    }
     const now = this.options.clock.nowMs();
     this.accumulatorMs += now - this.lastMs;
     this.lastMs = now;
@@ -103,7 +133,27 @@ export class FixedStepLoop {
     this.schedule();
   }
 
+  private async runUnpacedBurst(): Promise<void> {
+    const burst = this.options.unpacedBurstSteps ?? 25;
+    for (let i = 0; i < burst && this.unpaced; i++) {
+      this.steps++;
+      const result = this.options.step();
+      const goOn = typeof result === 'boolean' ? result : await result;
+      if (!goOn) {
+        this.stop();
+        return;
+      }
+      if (!this.running) return;
+    }
+    if (!this.unpaced) {
+      this.lastMs = this.options.clock.nowMs();
+      this.accumulatorMs = 0;
+    }
+    this.schedule();
+  }
+
   private schedule(): void {
-    this.timer = this.options.scheduler.setTimeout(this.wake, Math.max(0, this.stepMs - this.accumulatorMs));
+    const delayMs = this.unpaced ? 0 : Math.max(0, this.stepMs - this.accumulatorMs);
+    this.timer = this.options.scheduler.setTimeout(this.wake, delayMs);
   }
 }

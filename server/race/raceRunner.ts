@@ -34,6 +34,7 @@ export class RaceRunner implements RaceHost {
   private decisions: RaceDecisions | null = null;
   private done = false;
   private startRequested = false;
+  private watched = true;
 
   constructor(
     spec: RaceSpec,
@@ -77,6 +78,13 @@ export class RaceRunner implements RaceHost {
     if (!this.done) this.finish(true);
   }
 
+  setWatched(watched: boolean): void {
+    if (this.done || watched === this.watched) return;
+    this.watched = watched;
+    this.loop.setUnpaced(!watched);
+    if (watched) this.listener.onSnapshot(this.engine.snapshot(), this.engine.race.tick);
+  }
+
   private async loadAgents(): Promise<RaceDecisions> {
     const seats: RaceAgentSeat[] = [];
     await Promise.all(
@@ -112,7 +120,7 @@ export class RaceRunner implements RaceHost {
     try {
       const t = this.engine.step();
       if (t.events.length > 0) this.listener.onEvents(t.events);
-      if (t.snapshot !== null) this.listener.onSnapshot(t.snapshot, t.tick);
+      if (t.snapshot !== null && this.watched) this.listener.onSnapshot(t.snapshot, t.tick);
       if (t.tick % STATS_EVERY_TICKS === 0) this.reportStats();
       if (t.finished) this.finish(false);
       return !t.finished;

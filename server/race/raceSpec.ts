@@ -41,6 +41,12 @@ export interface RaceHost {
   retire(carIndex: number, reason: ExternalRetirementReason): void;
   /** Stops the race where it is; `onFinished` follows with `aborted: true`. */
   abort(): void;
+  /**
+   * Whether anyone watches. Unwatched (a queued ladder race with no spectator), the race runs as
+   * fast as it computes and sends no snapshots; watched again, it is back to 50 Hz with the
+   * current snapshot at once. Races start watched.
+   */
+  setWatched(watched: boolean): void;
 }
 
 export interface RaceHostFactory {

@@ -90,5 +90,8 @@ port.on('message', (command: WorkerCommand) => {
     case 'abort':
       runner.abort();
       break;
+    case 'watched':
+      runner.setWatched(command.watched);
+      break;
   }
 });

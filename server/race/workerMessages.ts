@@ -18,7 +18,8 @@ export type WorkerCommand =
       readonly carIndex: number;
       readonly reason: ExternalRetirementReason;
     }
-  | { readonly type: 'abort'; readonly raceId: string };
+  | { readonly type: 'abort'; readonly raceId: string }
+  | { readonly type: 'watched'; readonly raceId: string; readonly watched: boolean };
 
 /** Race worker → main thread; a worker posts them in batches (`WorkerReport[]`, in order). */
 export type WorkerReport =

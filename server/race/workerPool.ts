@@ -46,6 +46,7 @@ export class WorkerPool implements RaceHostFactory {
       setInput: (carIndex, action) => send({ type: 'input', raceId, carIndex, action }),
       retire: (carIndex, reason) => send({ type: 'retire', raceId, carIndex, reason }),
       abort: () => send({ type: 'abort', raceId }),
+      setWatched: (watched) => send({ type: 'watched', raceId, watched }),
     };
   }
 
@@ -119,7 +120,7 @@ const TSX_ESM_API = 'dist/esm/api/index.mjs';
  * entry points ("Unknown file extension .ts"), so a two-line bootstrap registers tsx's loader in
  * the worker first and then imports the module. Works under `tsx` and under vitest alike.
  */
-function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
+export function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
   const tsxApi = pathToFileURL(
     join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), TSX_ESM_API),
   ).href;

@@ -86,6 +86,7 @@ export class RaceRoom {
   /** The latest tick-cost report of the race. */
   tickCost: TickCostStats | null = null;
   private disposed = false;
+  private watched = true;
   /** The room a driver opened as this race's rematch. */
   private rematchId: string | null = null;
 
@@ -234,6 +235,13 @@ export class RaceRoom {
     return this.finished;
   }
 
+  /** Whether anyone watches the race (see RaceHost.setWatched); rooms start watched. */
+  setWatched(watched: boolean): void {
+    if (watched === this.watched) return;
+    this.watched = watched;
+    this.host?.setWatched(watched);
+  }
+
   /** Cancels every timer; the room is gone. */
   dispose(): void {
     if (this.disposed) return;
@@ -284,6 +292,7 @@ export class RaceRoom {
         },
       },
     );
+    if (!this.watched) this.host.setWatched(false);
     for (const [k, action] of this.pendingInputs) this.host.setInput(k, action);
     for (const seat of this.seats) {
       if (seat.driver.kind !== 'human' || seat.connected) continue;

@@ -20,7 +20,7 @@ export function guarded<S extends z.ZodType>(
     rateCode: typeof ErrorCode.INPUT_RATE_LIMITED | typeof ErrorCode.RATE_LIMITED;
     log: Logger;
   },
-  handler: (payload: z.infer<S>) => object | void,
+  handler: (payload: z.infer<S>) => object | void | Promise<object | void>,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
     const last = args.at(-1);
@@ -31,6 +31,13 @@ export function guarded<S extends z.ZodType>(
       const parsed = options.schema.safeParse(payload);
       if (!parsed.success) throw new InvalidPayloadError(z.prettifyError(parsed.error).slice(0, 500));
       const result = handler(parsed.data);
+      if (result instanceof Promise) {
+        result.then(
+          (value) => ack?.({ ok: true, ...(value ?? {}) }),
+          (error: unknown) => ack?.(toErrorReply(error, options.log)),
+        );
+        return;
+      }
       ack?.({ ok: true, ...(result ?? {}) });
     } catch (error) {
       ack?.(toErrorReply(error, options.log));

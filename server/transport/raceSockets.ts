@@ -9,7 +9,8 @@ import {
   type HumanInput,
 } from '../../shared/protocol/schemas.ts';
 import type { AccountService, AccountUser } from '../accounts/accountService.ts';
-import { NotADriverError } from '../errors.ts';
+import type { RaceListing, RaceStateMessage } from '../../shared/protocol/events.ts';
+import { NotADriverError, RaceNotFoundError } from '../errors.ts';
 import { userFromCookieHeader } from '../http/currentUser.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
@@ -24,6 +25,19 @@ export const INPUT_RATE_PER_SECOND = 60;
 export const REQUEST_RATE_PER_SECOND = 10;
 
 /**
+ * Races other processes run (with Redis: ladder races on the race workers). Spectators follow
+ * them through their socket.io channel, which the Redis adapter spans; nobody drives them from here.
+ */
+export interface RemoteRaces {
+  /** Every process's races (the lobby). */
+  list(): Promise<RaceListing[]>;
+  /** The latest state of a race another process runs; null when none has it. */
+  state(raceId: string): Promise<RaceStateMessage | null>;
+  /** Tells the process running `raceId` that someone watches now (back to real time at once). */
+  watched(raceId: string): void;
+}
+
+/**
  * The socket.io edge: `race:spectate`, `race:join`, `race:input`, `race:leave`, `race:rematch`. Each handler is
  * guarded (rate limit, zod), then talks to the lobby and rooms; replies go to the ack.
  *
@@ -36,6 +50,7 @@ export function attachRaceSockets(
   clock: Clock,
   log: Logger,
   accounts?: Pick<AccountService, 'userForToken'>,
+  remote?: RemoteRaces,
 ): void {
   const users = new WeakMap<object, AccountUser>();
   if (accounts !== undefined) {
@@ -63,7 +78,7 @@ export function attachRaceSockets(
     const leaveCurrent = (): void => {
       const { raceId, carIndex } = socket.data;
       if (raceId === undefined) return;
-      if (carIndex !== undefined) lobby.get(raceId).leave(carIndex);
+      if (carIndex !== undefined && lobby.has(raceId)) lobby.get(raceId).leave(carIndex);
       void socket.leave(raceChannel(raceId));
       socket.data = {};
     };
@@ -84,12 +99,22 @@ export function attachRaceSockets(
 
     socket.on(
       'race:spectate',
-      guarded({ schema: spectateSchema, ...request }, ({ raceId }) => {
-        lobby.get(raceId);
+      guarded({ schema: spectateSchema, ...request }, async ({ raceId }) => {
+        if (lobby.has(raceId) || remote === undefined) {
+          lobby.get(raceId);
+          leaveCurrentIfLive();
+          socket.data = { raceId };
+          void socket.join(raceChannel(raceId));
+          sendCurrentState(raceId);
+          return;
+        }
+        const state = await remote.state(raceId);
+        if (state === null) throw new RaceNotFoundError(raceId);
         leaveCurrentIfLive();
         socket.data = { raceId };
         void socket.join(raceChannel(raceId));
-        sendCurrentState(raceId);
+        socket.emit('race:state', state);
+        remote.watched(raceId);
       }),
     );
 
@@ -137,7 +162,12 @@ export function attachRaceSockets(
       }),
     );
 
-    socket.emit('lobby:update', lobby.list());
+    if (remote === undefined) socket.emit('lobby:update', lobby.list());
+    else
+      remote.list().then(
+        (races) => socket.emit('lobby:update', races),
+        (err: unknown) => log.warn({ err }, 'could not read the race directory'),
+      );
 
     socket.on('disconnect', () => {
       const { raceId, carIndex } = socket.data;

@@ -2,7 +2,16 @@ import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol/events.ts';
 import type { RaceBroadcaster } from '../rooms/raceBroadcaster.ts';
 
-export type ArenaIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ArenaIo = Server<ClientToServerEvents, ServerToClientEvents, ArenaServerEvents, SocketData>;
+
+/** Between server processes (socket.io's serverSideEmit, through the Redis adapter). */
+export interface ArenaServerEvents {
+  /** Someone started watching race `raceId`: the process running it goes back to real time. */
+  'race:watched': (raceId: string) => void;
+  /** An agent was uploaded or deleted through another process: refresh this one's catalog. */
+  'agent:stored': (agentId: string) => void;
+  'agent:deleted': (agentId: string) => void;
+}
 
 /** What the transport remembers per socket. */
 export interface SocketData {
