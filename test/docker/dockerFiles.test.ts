@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { parseServerConfig } from '../../server/config.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string): string => readFileSync(resolve(ROOT, path), 'utf8');
@@ -206,7 +207,7 @@ interface ComposeService {
   readonly ports?: unknown[];
 }
 
-const compose = parseYaml(read('docker/compose.yaml')) as { services: Record<string, ComposeService> };
+const compose = parseYaml(read('docker/compose.yaml'), { merge: true }) as { services: Record<string, ComposeService> };
 
 /** The variable names of envSchema in server/config.ts, read from the file's text. */
 function configEnvKeys(): Set<string> {
@@ -242,15 +243,27 @@ describe('docker/compose.yaml', () => {
     expect(deps.redis?.condition).toBe('service_healthy');
   });
 
-  it('sets only variables server/config.ts reads (and REDIS_URL, for the Redis work)', () => {
+  it('sets only variables server/config.ts reads, and values it accepts', () => {
     const keys = configEnvKeys();
     expect(keys.has('DATABASE_URL')).toBe(true);
-    const env = compose.services.arena.environment ?? {};
-    const names = Array.isArray(env) ? env.map((e) => String(e).split('=')[0]) : Object.keys(env);
-    expect(names).toContain('DATABASE_URL');
-    for (const name of names) {
-      if (name === 'REDIS_URL') continue; // read once the Redis part of the deployment issue lands
-      expect(keys.has(name), `${name} is read by server/config.ts`).toBe(true);
+    for (const service of ['arena', 'worker']) {
+      const env = compose.services[service].environment ?? {};
+      expect(Array.isArray(env)).toBe(false);
+      const values = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+      expect(Object.keys(values)).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'ROLE']));
+      for (const name of Object.keys(values)) expect(keys.has(name), `${name} is read by server/config.ts`).toBe(true);
+      expect(() => parseServerConfig(values), service).not.toThrow();
     }
+    expect(compose.services.arena.environment).toMatchObject({ ROLE: 'web' });
+    expect(compose.services.worker.environment).toMatchObject({ ROLE: 'worker' });
+  });
+
+  it('runs race workers from the arena image, with a readiness check and after the database and Redis', () => {
+    const worker = compose.services.worker as ComposeService & { image?: string };
+    expect(worker.image).toBe((compose.services.arena as { image?: string }).image);
+    expect(worker.healthcheck?.test).toBeDefined();
+    const deps = worker.depends_on as Record<string, { condition?: string }>;
+    expect(deps.postgres?.condition).toBe('service_healthy');
+    expect(deps.redis?.condition).toBe('service_healthy');
   });
 });
