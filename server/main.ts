@@ -6,7 +6,14 @@ import { createLogger } from './log.ts';
 /** Longest a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
-const config = parseServerConfig();
+let config;
+try {
+  config = parseServerConfig();
+} catch (error) {
+  // A bad setting is the operator's to fix: say which, without a stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const log = createLogger(config.logLevel);
 const arena = await startArena(config, { log });
 

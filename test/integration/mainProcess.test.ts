@@ -35,4 +35,18 @@ describe('server/main.ts', () => {
     // PostgreSQL removes its pid file when it stops.
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 90_000);
+
+  it('refuses settings that cannot work, naming them, and exits 1', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ROLE: 'worker', LADDER_CONCURRENCY: 'many' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(code).toBe(1);
+    expect(stderr).toContain('LADDER_CONCURRENCY');
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 30_000);
 });
