@@ -129,3 +129,35 @@ describe('GET /api/agents/:id/ratings', () => {
     expect(missing.body).toMatchObject({ ok: false, code: 'AGENT_NOT_FOUND' });
   });
 });
+
+describe('GET /api/players/:id/ratings', () => {
+  it("gives a human's name, rating and history, race by race", async () => {
+    await db.prisma.user.create({ data: { id: 'u-racer', name: 'dana', passwordHash: 'x' } });
+    const sink = new PrismaResultsSink({ prisma: db.prisma });
+    const base = runBotRace({ raceId: 'x', seed: 9, difficulties: ['hard', 'easy', 'medium'] });
+    await sink.save(relabel(base, 'race-p1', { 1: { kind: 'human', userId: 'u-racer', name: 'dana' } }));
+    await sink.save(relabel(base, 'race-p2', { 0: { kind: 'human', userId: 'u-racer', name: 'dana' } }));
+    const { status, body } = await get<{
+      playerId: string;
+      name: string;
+      createdAt: string;
+      rating: { mu: number; sigma: number; ordinal: number; races: number };
+      history: { raceId: string; mu: number; sigma: number; ordinal: number; finishedAt: string }[];
+    }>('/api/players/u-racer/ratings');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ playerId: 'u-racer', name: 'dana' });
+    expect(Number.isNaN(Date.parse(body.createdAt))).toBe(false);
+    expect(body.rating.races).toBe(2);
+    expect(body.history.map((h) => h.raceId)).toEqual(['race-p1', 'race-p2']);
+    expect(body.history[1]).toMatchObject({ mu: body.rating.mu, sigma: body.rating.sigma });
+  });
+
+  it('gives a null rating to a player who never raced, and 404 NOT_FOUND to an unknown one', async () => {
+    const never = await get<{ name: string; rating: null; history: [] }>('/api/players/u-1/ratings');
+    expect(never.status).toBe(200);
+    expect(never.body).toMatchObject({ name: 'alice', history: [] });
+    const missing = await get('/api/players/nope/ratings');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+});

@@ -9,6 +9,9 @@
  *   GET /api/agents/:id/ratings
  *       → { agentId, rating: { mu, sigma, ordinal, races } | null, history: [{ raceId, finishedAt, mu, sigma, ordinal, createdAt }] }
  *       (history oldest first; 404 AGENT_NOT_FOUND for an unknown agent)
+ *   GET /api/players/:id/ratings
+ *       → { playerId, name, createdAt, rating: { mu, sigma, ordinal, races } | null, history: [...] }
+ *       the same for a human's account (history oldest first; 404 NOT_FOUND for an unknown account)
  *
  * Errors are thrown as ArenaError and answered by the app's error edge.
  */
@@ -116,6 +119,73 @@ export async function requireAgent(prisma: PrismaClient, agentId: string): Promi
   if (agent === null) throw new AgentHistoryNotFoundError(agentId);
 }
 
+export class PlayerNotFoundError extends ArenaError {
+  constructor(playerId: string) {
+    super(ErrorCode.NOT_FOUND, `no player ${JSON.stringify(playerId.slice(0, 128))}`, 404);
+  }
+}
+
+/** The account of a human player, or 404 NOT_FOUND. */
+export async function requirePlayer(
+  prisma: PrismaClient,
+  playerId: string,
+): Promise<{ id: string; name: string; createdAt: Date }> {
+  if (playerId.length > 200) throw new PlayerNotFoundError(playerId);
+  const user = await prisma.user.findUnique({
+    where: { id: playerId },
+    select: { id: true, name: true, createdAt: true },
+  });
+  if (user === null) throw new PlayerNotFoundError(playerId);
+  return user;
+}
+
+export interface RatingWithHistory {
+  readonly rating: { mu: number; sigma: number; ordinal: number; races: number } | null;
+  readonly history: readonly {
+    raceId: string;
+    finishedAt: string;
+    mu: number;
+    sigma: number;
+    ordinal: number;
+    createdAt: string;
+  }[];
+}
+
+/** A subject's current rating and its history, race by race, oldest first. */
+async function ratingWithHistory(
+  prisma: PrismaClient,
+  subjectKind: SubjectKind,
+  subjectId: string,
+): Promise<RatingWithHistory> {
+  const [rating, history] = await Promise.all([
+    prisma.rating.findUnique({ where: { subjectKind_subjectId: { subjectKind, subjectId } } }),
+    prisma.ratingHistory.findMany({
+      where: { subjectKind, subjectId },
+      orderBy: { id: 'asc' },
+      select: {
+        raceId: true,
+        mu: true,
+        sigma: true,
+        ordinal: true,
+        createdAt: true,
+        race: { select: { finishedAt: true } },
+      },
+    }),
+  ]);
+  return {
+    rating:
+      rating === null ? null : { mu: rating.mu, sigma: rating.sigma, ordinal: rating.ordinal, races: rating.races },
+    history: history.map((h) => ({
+      raceId: h.raceId,
+      finishedAt: h.race.finishedAt.toISOString(),
+      mu: h.mu,
+      sigma: h.sigma,
+      ordinal: h.ordinal,
+      createdAt: h.createdAt.toISOString(),
+    })),
+  };
+}
+
 export interface LeaderboardRoutesOptions {
   readonly prisma: PrismaClient;
 }
@@ -130,33 +200,16 @@ export function createLeaderboardRouter({ prisma }: LeaderboardRoutesOptions): R
   router.get('/api/agents/:id/ratings', async (req, res) => {
     const agentId = req.params.id;
     await requireAgent(prisma, agentId);
-    const [rating, history] = await Promise.all([
-      prisma.rating.findUnique({ where: { subjectKind_subjectId: { subjectKind: 'agent', subjectId: agentId } } }),
-      prisma.ratingHistory.findMany({
-        where: { subjectKind: 'agent', subjectId: agentId },
-        orderBy: { id: 'asc' },
-        select: {
-          raceId: true,
-          mu: true,
-          sigma: true,
-          ordinal: true,
-          createdAt: true,
-          race: { select: { finishedAt: true } },
-        },
-      }),
-    ]);
+    res.json({ agentId, ...(await ratingWithHistory(prisma, 'agent', agentId)) });
+  });
+
+  router.get('/api/players/:id/ratings', async (req, res) => {
+    const player = await requirePlayer(prisma, req.params.id);
     res.json({
-      agentId,
-      rating:
-        rating === null ? null : { mu: rating.mu, sigma: rating.sigma, ordinal: rating.ordinal, races: rating.races },
-      history: history.map((h) => ({
-        raceId: h.raceId,
-        finishedAt: h.race.finishedAt.toISOString(),
-        mu: h.mu,
-        sigma: h.sigma,
-        ordinal: h.ordinal,
-        createdAt: h.createdAt.toISOString(),
-      })),
+      playerId: player.id,
+      name: player.name,
+      createdAt: player.createdAt.toISOString(),
+      ...(await ratingWithHistory(prisma, 'human', player.id)),
     });
   });
 

@@ -142,3 +142,37 @@ describe('GET /api/agents/:id/races', () => {
     expect((await get('/api/agents/agent-1/races?pageSize=500')).status).toBe(400);
   });
 });
+
+describe('GET /api/players/:id/races', () => {
+  it("lists a human's races, newest first, with the name the car raced under", async () => {
+    await db.prisma.user.create({ data: { id: 'user-1', name: 'carol', passwordHash: 'x' } });
+    const race = runBotRace({ raceId: 'x', seed: 5, difficulties: ['hard', 'easy', 'medium'], laps: 1 });
+    const sink = new PrismaResultsSink({ prisma: db.prisma });
+    await sink.save(relabel(race, 'human-1', { 0: { kind: 'human', userId: 'user-1', name: 'carol' } }));
+    await sink.write(relabel(race, 'human-2', { 2: { kind: 'human', userId: 'user-1', name: 'carol-2' } }), {
+      finishedAt: new Date(Date.now() + 120_000),
+    });
+    const { status, body } = await get<{
+      playerId: string;
+      total: number;
+      races: { raceId: string; name: string; position: number; cars: number; status: string }[];
+    }>('/api/players/user-1/races');
+    expect(status).toBe(200);
+    expect(body.playerId).toBe('user-1');
+    expect(body.total).toBe(2);
+    expect(body.races.map((r) => [r.raceId, r.name, r.cars])).toEqual([
+      ['human-2', 'carol-2', 3],
+      ['human-1', 'carol', 3],
+    ]);
+    expect(body.races[1]).toMatchObject({ position: race.cars[0].position, status: race.cars[0].status });
+    const page2 = await get<{ races: { raceId: string }[] }>('/api/players/user-1/races?page=2&pageSize=1');
+    expect(page2.body.races.map((r) => r.raceId)).toEqual(['human-1']);
+  });
+
+  it('answers 404 NOT_FOUND for an unknown player and 400 for a bad page', async () => {
+    const missing = await get('/api/players/nobody/races');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect((await get('/api/players/user-1/races?page=0')).status).toBe(400);
+  });
+});

@@ -9,6 +9,9 @@
  *   GET /api/agents/:id/races?page=N&pageSize=M
  *       → { agentId, page, pageSize, total, races: [{ raceId, finishedAt, position, cars, status,
  *           dnfReason, bestLapTicks, totalReward, raceStatus, rated }] } newest first; 404 AGENT_NOT_FOUND
+ *   GET /api/players/:id/races?page=N&pageSize=M
+ *       → { playerId, page, pageSize, total, races: [...] } the same for a human's account, with
+ *         `name` (the name the car raced under) on each race; 404 NOT_FOUND
  *
  * Only races stored in the database are served here; the lobby's live races are GET /api/races.
  */
@@ -17,7 +20,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { RaceNotFoundError } from '../errors.ts';
 import { decodeReplayPayloadJson } from '../store/replayCodec.ts';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseQuery, requireAgent } from './leaderboardRoutes.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseQuery, requireAgent, requirePlayer } from './leaderboardRoutes.ts';
 
 const pageQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
@@ -89,37 +92,68 @@ export function createRaceHistoryRouter({ prisma }: RaceHistoryRoutesOptions): R
     const agentId = req.params.id;
     const { page, pageSize } = parseQuery(pageQuerySchema, req.query);
     await requireAgent(prisma, agentId);
-    const [entries, total] = await Promise.all([
-      prisma.raceEntry.findMany({
-        where: { agentId },
-        orderBy: [{ race: { finishedAt: 'desc' } }, { raceId: 'asc' }, { carIndex: 'asc' }],
-        skip: (page - 1) * pageSize,
-        take: pageSize,
-        include: {
-          race: { select: { finishedAt: true, status: true, rated: true, _count: { select: { entries: true } } } },
-        },
-      }),
-      prisma.raceEntry.count({ where: { agentId } }),
-    ]);
-    res.json({
-      agentId,
-      page,
-      pageSize,
-      total,
-      races: entries.map((e) => ({
-        raceId: e.raceId,
-        finishedAt: e.race.finishedAt.toISOString(),
-        position: e.position,
-        cars: e.race._count.entries,
-        status: e.status,
-        dnfReason: e.dnfReason,
-        bestLapTicks: e.bestLapTicks,
-        totalReward: e.totalReward,
-        raceStatus: e.race.status,
-        rated: e.race.rated,
-      })),
-    });
+    res.json({ agentId, page, pageSize, ...(await entriesPage(prisma, { agentId }, page, pageSize)) });
+  });
+
+  router.get('/api/players/:id/races', async (req, res) => {
+    const { page, pageSize } = parseQuery(pageQuerySchema, req.query);
+    const player = await requirePlayer(prisma, req.params.id);
+    const userId = player.id;
+    res.json({ playerId: userId, page, pageSize, ...(await entriesPage(prisma, { userId }, page, pageSize)) });
   });
 
   return router;
+}
+
+/** One race of an agent's or a player's history. */
+export interface RaceHistoryItem {
+  readonly raceId: string;
+  readonly finishedAt: string;
+  /** The name the car raced under. */
+  readonly name: string;
+  readonly position: number;
+  readonly cars: number;
+  readonly status: string;
+  readonly dnfReason: string | null;
+  readonly bestLapTicks: number | null;
+  readonly totalReward: number;
+  readonly raceStatus: string;
+  readonly rated: boolean;
+}
+
+/** One page of the races an agent version or a human drove in, newest first. */
+async function entriesPage(
+  prisma: PrismaClient,
+  where: { agentId: string } | { userId: string },
+  page: number,
+  pageSize: number,
+): Promise<{ total: number; races: RaceHistoryItem[] }> {
+  const [entries, total] = await Promise.all([
+    prisma.raceEntry.findMany({
+      where,
+      orderBy: [{ race: { finishedAt: 'desc' } }, { raceId: 'asc' }, { carIndex: 'asc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      include: {
+        race: { select: { finishedAt: true, status: true, rated: true, _count: { select: { entries: true } } } },
+      },
+    }),
+    prisma.raceEntry.count({ where }),
+  ]);
+  return {
+    total,
+    races: entries.map((e) => ({
+      raceId: e.raceId,
+      finishedAt: e.race.finishedAt.toISOString(),
+      name: e.name,
+      position: e.position,
+      cars: e.race._count.entries,
+      status: e.status,
+      dnfReason: e.dnfReason,
+      bestLapTicks: e.bestLapTicks,
+      totalReward: e.totalReward,
+      raceStatus: e.race.status,
+      rated: e.race.rated,
+    })),
+  };
 }
