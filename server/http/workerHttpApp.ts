@@ -14,13 +14,11 @@ export function createWorkerHttpApp(operations: Router): Express {
   });
   app.use(operations);
   app.use((_req, res) => {
-    res
-      .status(404)
-      .json({
-        ok: false,
-        code: ErrorCode.NOT_FOUND,
-        message: 'a race worker serves only /healthz, /readyz and /metrics',
-      });
+    res.status(404).json({
+      ok: false,
+      code: ErrorCode.NOT_FOUND,
+      message: 'a race worker serves only /healthz, /readyz and /metrics',
+    });
   });
   return app;
 }
