@@ -48,6 +48,8 @@ export class RaceEngine {
   private readonly positions: Uint8Array;
   private readonly pose = createCarPose();
   private readonly carSnapshots: Mutable<CarSnapshot>[];
+  /** Last tick's actions of the cars not driven by a bot (agents, humans): spectators see what each decided. */
+  private readonly snapshotActions: (CarAction | null)[];
 
   constructor(
     readonly spec: RaceSpec,
@@ -64,6 +66,7 @@ export class RaceEngine {
     this.actionLog = new ActionLog(n);
     this.actions = new Array<CarAction | null>(n).fill(null);
     this.positions = new Uint8Array(n);
+    this.snapshotActions = new Array<CarAction | null>(n).fill(null);
     this.carSnapshots = Array.from({ length: n }, () => ({
       x: 0,
       y: 0,
@@ -138,8 +141,9 @@ export class RaceEngine {
       s.position = this.positions[k];
       s.status = car.status;
       s.dnfReason = car.dnfReason;
+      this.snapshotActions[k] = this.drivers[k].kind === 'bot' ? null : this.actions[k];
     }
-    return packSnapshot({ tick: race.tick, cars: this.carSnapshots });
+    return packSnapshot({ tick: race.tick, cars: this.carSnapshots, actions: this.snapshotActions });
   }
 
   /** The results; `serverOverload` when the loop running the race fell behind real time. */

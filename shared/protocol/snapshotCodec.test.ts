@@ -61,6 +61,23 @@ describe('packSnapshot / unpackSnapshot', () => {
     expect(snapshotByteLength(8) * 25).toBeLessThan(4096);
   });
 
+  it("carries the cars' actions when given, and stays readable without them", () => {
+    const cars = [car({ x: 1 }), car({ x: 2 }), car({ x: 3 })];
+    const actions = [null, { steer: -0.5, gas: 1, brake: 0.2 }, { steer: 1, gas: 0, brake: 0.8 }];
+    const bytes = packSnapshot({ tick: 7, cars, actions });
+    expect(bytes.byteLength).toBe(snapshotByteLength(3, 2));
+    const back = unpackSnapshot(bytes);
+    expect(back.cars.map((c) => c.x)).toEqual([1, 2, 3]);
+    expect(back.actions?.[0]).toBeNull();
+    expect(back.actions?.[1]?.steer).toBeCloseTo(-0.5, 2);
+    expect(back.actions?.[1]?.gas).toBe(1);
+    expect(back.actions?.[1]?.brake).toBeCloseTo(0.2, 2);
+    expect(back.actions?.[2]).toEqual({ steer: 1, gas: 0, brake: 0.8 });
+    // No action at all: the version-1 layout, byte for byte.
+    expect(packSnapshot({ tick: 7, cars, actions: [null, null, null] })).toEqual(packSnapshot({ tick: 7, cars }));
+    expect(unpackSnapshot(packSnapshot({ tick: 7, cars })).actions).toBeUndefined();
+  });
+
   it('rejects malformed buffers', () => {
     expect(() => unpackSnapshot(new Uint8Array(3))).toThrow(RangeError);
     expect(() => unpackSnapshot(new Uint8Array([9, 1, 0, 0, 0, 0, 0, 0]))).toThrow(/version/);
