@@ -28,6 +28,7 @@ import { ArenaMetrics } from './metrics/arenaMetrics.ts';
 import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { attachRaceSockets, type RemoteRaces } from './transport/raceSockets.ts';
+import { startSpectatorCounter } from './transport/spectatorCounter.ts';
 import { SocketRaceBroadcaster, type ArenaIo } from './transport/socketRaceBroadcaster.ts';
 import type { RaceBroadcaster } from './rooms/raceBroadcaster.ts';
 import type { RaceListing } from '../shared/protocol/events.ts';
@@ -247,6 +248,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
           watched: (raceId) => io.serverSideEmit('race:watched', raceId),
         };
   if (serveWeb) attachRaceSockets(io, lobby, clock, deps.log, accounts, remote);
+  const stopCountingSpectators = startSpectatorCounter(io, lobby, deps.log);
 
   const queued = redis === null ? null : new QueuedLadderRaces(redis.queue, redis.commands);
   metrics.bind({
@@ -306,6 +308,7 @@ export async function startArena(config: ServerConfig, deps: ArenaDeps): Promise
       (closing ??= (async () => {
         sweeping = false;
         scheduler.clearTimeout(sessionSweep);
+        stopCountingSpectators();
         await ladder.stop();
         // No new ladder jobs; the running ones end as the lobby aborts their races (stored unrated).
         const jobsDone = jobWorker?.close();

@@ -87,6 +87,7 @@ export class RaceRoom {
   tickCost: TickCostStats | null = null;
   private disposed = false;
   private watched = true;
+  private spectatorCount = 0;
   /** The room a driver opened as this race's rematch. */
   private rematchId: string | null = null;
 
@@ -195,6 +196,7 @@ export class RaceRoom {
       seed: this.settings.seed,
       cars: this.seats.map((s) => ({ name: s.name, kind: s.driver.kind })),
       ladder: this.settings.ladder ?? false,
+      spectators: this.spectatorCount,
     };
   }
 
@@ -233,6 +235,13 @@ export class RaceRoom {
     }
     this.host.abort();
     return this.finished;
+  }
+
+  /** How many watch without driving (the transport counts them); the lobby lists it. */
+  setSpectators(count: number): void {
+    if (count === this.spectatorCount || this.disposed) return;
+    this.spectatorCount = count;
+    this.deps.onChange(this);
   }
 
   /** Whether anyone watches the race (see RaceHost.setWatched); rooms start watched. */

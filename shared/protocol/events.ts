@@ -27,6 +27,8 @@ export interface RaceListing {
   readonly cars: readonly { readonly name: string; readonly kind: DriverKind }[];
   /** Scheduled by the ladder (a rated race among agents and bots). */
   readonly ladder: boolean;
+  /** Sockets watching without driving (counted about once a second, on every process). */
+  readonly spectators: number;
 }
 
 export interface RaceCarInfo {

@@ -5,7 +5,15 @@ import type { RaceListing, RaceStateMessage } from '../../shared/protocol/events
 import { RaceDirectory } from '../../server/cluster/raceDirectory.ts';
 import { startRedisServer, type RedisServer } from '../support/redisServer.ts';
 
-const listing = (id: string): RaceListing => ({ id, status: 'racing', laps: 1, seed: 7, cars: [], ladder: true });
+const listing = (id: string): RaceListing => ({
+  id,
+  status: 'racing',
+  laps: 1,
+  seed: 7,
+  cars: [],
+  ladder: true,
+  spectators: 0,
+});
 const state = (raceId: string): RaceStateMessage => ({
   raceId,
   status: 'racing',

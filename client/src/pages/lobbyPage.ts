@@ -126,6 +126,7 @@ export const mountLobbyPage: PageMount = (root, app) => {
                 el('th', null, 'Status'),
                 el('th', null, 'Drivers'),
                 el('th', null, 'Laps'),
+                el('th', null, 'Watching'),
                 el('th', null, ''),
               ),
             ),
@@ -158,6 +159,7 @@ export const mountLobbyPage: PageMount = (root, app) => {
         el('span', { className: 'names' }, drivers),
       ),
       el('td', null, String(race.laps)),
+      el('td', { className: 'spectators', attrs: { title: 'spectators' } }, String(race.spectators)),
       el(
         'td',
         { className: 'row-actions' },
