@@ -13,7 +13,7 @@
  *
  * Multipart is streamed through busboy; bytes past the size limits are counted, not kept, and
  * the 'size' check of the report says what was too big. Nothing is stored unless every check
- * passed.
+ * passed. The bodies' types are in shared/protocol/httpApi.ts.
  */
 import { validateAgentPackage } from '../agents/upload/validateAgentPackage.ts';
 import { once } from 'node:events';
@@ -23,6 +23,12 @@ import busboy from 'busboy';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
+import type {
+  AgentRejected,
+  AgentSummary,
+  AgentUploaded,
+  AgentRecord as AgentRecordBody,
+} from '../../shared/protocol/httpApi.ts';
 import type { AccountUser } from '../accounts/accountService.ts';
 import type { AgentRecord, AgentStore } from '../agents/store/agentStore.ts';
 import {
@@ -33,7 +39,6 @@ import {
   type UploadValidation,
   type UploadValidationOptions,
 } from '../agents/upload/collectUpload.ts';
-import type { TrialResult } from '../agents/upload/validationReport.ts';
 import { InvalidPayloadError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { currentUser } from './currentUser.ts';
@@ -72,19 +77,6 @@ export interface AgentRoutesOptions {
 export const renameAgentSchema = z.strictObject({
   name: z.string().trim().min(1).max(MAX_AGENT_NAME_LENGTH),
 });
-
-/** What the list shows of an agent. */
-export interface AgentSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly version: number;
-  /** The owner's user name; null for the arena's own agents. */
-  readonly ownerName: string | null;
-  readonly format: string;
-  readonly architecture: string | null;
-  readonly createdAt: string;
-  readonly trial: TrialResult | null;
-}
 
 export function agentSummary(record: AgentRecord): AgentSummary {
   return {
@@ -186,11 +178,13 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
       'agent stored',
     );
     await notifyStored(record.id);
-    res.status(201).json({ id: record.id, report, agent: agentSummary(record) });
+    const body: AgentUploaded = { id: record.id, report, agent: agentSummary(record) };
+    res.status(201).json(body);
   }
 
   router.get('/api/agents', async (_req, res) => {
-    res.json((await store.list()).map(agentSummary));
+    const body: AgentSummary[] = (await store.list()).map(agentSummary);
+    res.json(body);
   });
 
   router.get('/api/agents/:id', async (req, res) => {
@@ -199,7 +193,8 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
       sendNotFound(res, req.params.id);
       return;
     }
-    res.json(record);
+    const body: AgentRecordBody = record;
+    res.json(body);
   });
 
   router.patch('/api/agents/:id', async (req, res) => {
@@ -218,7 +213,8 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
     } else {
       log.info({ agentId: req.params.id, userId: user.id }, 'agent renamed');
       await notifyStored(req.params.id);
-      res.json(result.record);
+      const body: AgentRecordBody = result.record;
+      res.json(body);
     }
   });
 
@@ -245,13 +241,14 @@ export function createAgentRouter(options: AgentRoutesOptions, log: Logger): Rou
 
 function sendInvalid(res: Response, result: UploadValidation): void {
   const errors = result.report.checks.flatMap((c) => (c.status === 'failed' && c.error !== undefined ? [c.error] : []));
-  res.status(422).json({
+  const body: AgentRejected = {
     ok: false,
     code: ErrorCode.AGENT_INVALID,
     message: errors.length > 0 ? `the agent failed validation: ${errors[0].message}` : 'the agent failed validation',
     errors,
     report: result.report,
-  });
+  };
+  res.status(422).json(body);
 }
 
 function sendUnauthorized(res: Response, message: string): void {

@@ -13,36 +13,28 @@
  *       → { playerId, name, createdAt, rating: { mu, sigma, ordinal, races } | null, history: [...] }
  *       the same for a human's account (history oldest first; 404 NOT_FOUND for an unknown account)
  *
- * Errors are thrown as ArenaError and answered by the app's error edge.
+ * The bodies' types are in shared/protocol/httpApi.ts. Errors are thrown as ArenaError and
+ * answered by the app's error edge.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { ErrorCode } from '../../shared/protocol/errorCodes.ts';
+import type {
+  AgentRatings,
+  Board,
+  LeaderboardPage,
+  LeaderboardRow,
+  PlayerRatings,
+  RatingHistory,
+  SubjectKind,
+} from '../../shared/protocol/httpApi.ts';
 import { Prisma, type PrismaClient } from '../db/generated/client.ts';
 import { ArenaError, InvalidPayloadError } from '../errors.ts';
-import type { Board, SubjectKind } from '../ratings/ratingModel.ts';
+
+export type { LeaderboardPage } from '../../shared/protocol/httpApi.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-
-export interface LeaderboardRow {
-  readonly rank: number;
-  readonly kind: SubjectKind;
-  readonly id: string;
-  readonly name: string;
-  readonly mu: number;
-  readonly sigma: number;
-  readonly ordinal: number;
-  readonly races: number;
-}
-
-export interface LeaderboardPage {
-  readonly board: Board;
-  readonly page: number;
-  readonly pageSize: number;
-  readonly total: number;
-  readonly rows: readonly LeaderboardRow[];
-}
 
 export const leaderboardQuerySchema = z.object({
   board: z.enum(['agents', 'humans', 'all']).default('all'),
@@ -139,24 +131,12 @@ export async function requirePlayer(
   return user;
 }
 
-export interface RatingWithHistory {
-  readonly rating: { mu: number; sigma: number; ordinal: number; races: number } | null;
-  readonly history: readonly {
-    raceId: string;
-    finishedAt: string;
-    mu: number;
-    sigma: number;
-    ordinal: number;
-    createdAt: string;
-  }[];
-}
-
 /** A subject's current rating and its history, race by race, oldest first. */
 async function ratingWithHistory(
   prisma: PrismaClient,
   subjectKind: SubjectKind,
   subjectId: string,
-): Promise<RatingWithHistory> {
+): Promise<RatingHistory> {
   const [rating, history] = await Promise.all([
     prisma.rating.findUnique({ where: { subjectKind_subjectId: { subjectKind, subjectId } } }),
     prisma.ratingHistory.findMany({
@@ -200,17 +180,19 @@ export function createLeaderboardRouter({ prisma }: LeaderboardRoutesOptions): R
   router.get('/api/agents/:id/ratings', async (req, res) => {
     const agentId = req.params.id;
     await requireAgent(prisma, agentId);
-    res.json({ agentId, ...(await ratingWithHistory(prisma, 'agent', agentId)) });
+    const body: AgentRatings = { agentId, ...(await ratingWithHistory(prisma, 'agent', agentId)) };
+    res.json(body);
   });
 
   router.get('/api/players/:id/ratings', async (req, res) => {
     const player = await requirePlayer(prisma, req.params.id);
-    res.json({
+    const body: PlayerRatings = {
       playerId: player.id,
       name: player.name,
       createdAt: player.createdAt.toISOString(),
       ...(await ratingWithHistory(prisma, 'human', player.id)),
-    });
+    };
+    res.json(body);
   });
 
   return router;

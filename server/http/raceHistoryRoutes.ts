@@ -14,9 +14,11 @@
  *         `name` (the name the car raced under) on each race; 404 NOT_FOUND
  *
  * Only races stored in the database are served here; the lobby's live races are GET /api/races.
+ * The history bodies' types are in shared/protocol/httpApi.ts.
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import type { AgentRaceHistoryPage, PlayerRaceHistoryPage, RaceHistoryItem } from '../../shared/protocol/httpApi.ts';
 import type { PrismaClient } from '../db/generated/client.ts';
 import { RaceNotFoundError } from '../errors.ts';
 import { decodeReplayPayloadJson } from '../store/replayCodec.ts';
@@ -92,33 +94,29 @@ export function createRaceHistoryRouter({ prisma }: RaceHistoryRoutesOptions): R
     const agentId = req.params.id;
     const { page, pageSize } = parseQuery(pageQuerySchema, req.query);
     await requireAgent(prisma, agentId);
-    res.json({ agentId, page, pageSize, ...(await entriesPage(prisma, { agentId }, page, pageSize)) });
+    const body: AgentRaceHistoryPage = {
+      agentId,
+      page,
+      pageSize,
+      ...(await entriesPage(prisma, { agentId }, page, pageSize)),
+    };
+    res.json(body);
   });
 
   router.get('/api/players/:id/races', async (req, res) => {
     const { page, pageSize } = parseQuery(pageQuerySchema, req.query);
     const player = await requirePlayer(prisma, req.params.id);
     const userId = player.id;
-    res.json({ playerId: userId, page, pageSize, ...(await entriesPage(prisma, { userId }, page, pageSize)) });
+    const body: PlayerRaceHistoryPage = {
+      playerId: userId,
+      page,
+      pageSize,
+      ...(await entriesPage(prisma, { userId }, page, pageSize)),
+    };
+    res.json(body);
   });
 
   return router;
-}
-
-/** One race of an agent's or a player's history. */
-export interface RaceHistoryItem {
-  readonly raceId: string;
-  readonly finishedAt: string;
-  /** The name the car raced under. */
-  readonly name: string;
-  readonly position: number;
-  readonly cars: number;
-  readonly status: string;
-  readonly dnfReason: string | null;
-  readonly bestLapTicks: number | null;
-  readonly totalReward: number;
-  readonly raceStatus: string;
-  readonly rated: boolean;
 }
 
 /** One page of the races an agent version or a human drove in, newest first. */

@@ -16,8 +16,9 @@
  */
 import { rate, type Rating as OpenSkillRating } from 'openskill';
 import type { CarResult, RaceResults } from '../../shared/protocol/events.ts';
+import type { Board, SubjectKind } from '../../shared/protocol/httpApi.ts';
 
-export type SubjectKind = 'agent' | 'human' | 'bot';
+export type { Board, SubjectKind } from '../../shared/protocol/httpApi.ts';
 
 export interface RatingSubject {
   readonly kind: SubjectKind;
@@ -149,8 +150,6 @@ export function computeRatingUpdates(
 }
 
 /** Boards whose order a set of updates may change. */
-export type Board = 'agents' | 'humans' | 'all';
-
 export function boardsChangedBy(updates: readonly RatingUpdate[]): Board[] {
   if (updates.length === 0) return [];
   const boards: Board[] = [];

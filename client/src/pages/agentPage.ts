@@ -4,62 +4,32 @@
  * races refresh live after rated races; "Race it" opens a race against three bots.
  */
 import './pages.css';
+import type { AgentRecord } from '../../../shared/protocol/httpApi.ts';
 import type { PageMount } from '../clientApp.ts';
-import { el, link } from '../widgets/element.ts';
+import { el } from '../widgets/element.ts';
 import { formatBytes, formatTimeAgo } from '../widgets/formats.ts';
 import { createTrialView, createValidationReportView } from '../widgets/validationReportView.ts';
 import { errorMessage, isNotFound } from './pageErrors.ts';
-import {
-  createRaceHistorySection,
-  createRatingHistorySection,
-  createRatingSummary,
-  onRatingsChanged,
-} from './profileSections.ts';
-import { fetchAgent, fetchAgentRaces, fetchAgentRatings, type AgentRecord, type RatingHistory } from './ratingsApi.ts';
+import { createProfilePage, startProfilePage } from './profileSections.ts';
+import { fetchAgent, fetchAgentRaces, fetchAgentRatings } from './ratingsApi.ts';
 
 export const mountAgentPage: PageMount = (root, app, params) => {
   const agentId = params.id ?? '';
-  let disposed = false;
 
-  const title = el('h1', null, 'Agent');
-  const subtitle = el('p', { className: 'muted' });
   const actions = el('div', { className: 'page-actions' });
-  const error = el('p', { className: 'form-error', hidden: true, attrs: { role: 'alert' } });
-  const summary = el('div');
-  const chart = el('div', { className: 'chart-holder' }, el('p', { className: 'muted' }, 'Loading…'));
-  const races = createRaceHistorySection((page, size) => fetchAgentRaces(app, agentId, page, size), {
-    emptyText: 'No races yet. The ladder races new agents soon after they are uploaded, or race it yourself.',
-  });
   const details = el('section', { className: 'panel', hidden: true });
-
-  root.append(
-    el(
-      'div',
-      { className: 'page sheet agent-page' },
-      el(
-        'header',
-        { className: 'page-header' },
-        el('p', { className: 'breadcrumb' }, link('/leaderboard?board=agents', '← Leaderboard')),
-        title,
-        subtitle,
-        actions,
-      ),
-      error,
-      el('section', { className: 'panel' }, el('h2', null, 'Rating'), summary, chart),
-      el('section', { className: 'panel' }, el('h2', null, 'Recent races'), races.element),
-      details,
-    ),
-  );
-
-  function showError(message: string): void {
-    error.textContent = message;
-    error.hidden = false;
-  }
-
-  function renderRatings(history: RatingHistory): void {
-    summary.replaceChildren(createRatingSummary(history));
-    chart.replaceChildren(createRatingHistorySection(app, history));
-  }
+  const page = createProfilePage(root, app, {
+    className: 'agent-page',
+    heading: 'Agent',
+    board: 'agents',
+    headerActions: actions,
+    fetchRaces: (p, size) => fetchAgentRaces(app, agentId, p, size),
+    races: {
+      emptyText: 'No races yet. The ladder races new agents soon after they are uploaded, or race it yourself.',
+    },
+    lastPanel: details,
+  });
+  const { title, subtitle } = page;
 
   function renderAgent(agent: AgentRecord): void {
     document.title = `${agent.name} · CarRacing Arena`;
@@ -89,60 +59,48 @@ export const mountAgentPage: PageMount = (root, app, params) => {
           waitSeconds: 0,
         }),
       });
-      if (!disposed) app.navigate(`/races/${encodeURIComponent(id)}`);
+      if (!page.isDisposed()) app.navigate(`/races/${encodeURIComponent(id)}`);
     } catch (err) {
       button.disabled = false;
-      showError(`Could not start a race: ${errorMessage(err)}`);
+      page.showError(`Could not start a race: ${errorMessage(err)}`);
     }
   }
 
   async function loadRatings(): Promise<boolean> {
     try {
       const history = await fetchAgentRatings(app, agentId);
-      if (!disposed) renderRatings(history);
+      if (!page.isDisposed()) page.showRatings(history);
       return true;
     } catch (err) {
-      if (disposed) return false;
+      if (page.isDisposed()) return false;
       if (isNotFound(err)) {
         title.textContent = 'Agent not found';
         subtitle.textContent = `There is no agent "${agentId}". It may never have existed, or its link is wrong.`;
-        chart.replaceChildren();
-        races.element.closest('section')?.setAttribute('hidden', '');
+        page.chart.replaceChildren();
+        page.racesPanel.hidden = true;
         return false;
       }
-      showError(`Could not load the ratings: ${errorMessage(err)}`);
+      page.showError(`Could not load the ratings: ${errorMessage(err)}`);
       return true;
     }
   }
 
-  async function load(): Promise<void> {
-    const found = await loadRatings();
-    if (!found || disposed) return;
-    void races.load();
+  async function loadAgent(): Promise<void> {
     try {
       const agent = await fetchAgent(app, agentId);
-      if (!disposed) renderAgent(agent);
+      if (!page.isDisposed()) renderAgent(agent);
     } catch (err) {
-      if (disposed) return;
+      if (page.isDisposed()) return;
       if (isNotFound(err)) {
         title.textContent = 'Deleted agent';
         subtitle.textContent = 'Its owner deleted this agent: it races no more, but its rating and races stay.';
       } else {
-        showError(`Could not load the agent: ${errorMessage(err)}`);
+        page.showError(`Could not load the agent: ${errorMessage(err)}`);
       }
     }
   }
 
-  const unsubscribe = onRatingsChanged(app, () => {
-    void loadRatings();
-    void races.load();
-  });
-  void load();
-
-  return () => {
-    disposed = true;
-    unsubscribe();
-  };
+  return startProfilePage(app, page, { loadRatings, loadDetails: loadAgent });
 };
 
 /** What the agent is: model, observation, action, files, trial and report. */

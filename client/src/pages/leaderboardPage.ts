@@ -4,21 +4,14 @@
  * newest uploaded agents with their rating or "awaiting its first rated race".
  */
 import './pages.css';
+import type { AgentSummary, Board, LeaderboardPage, LeaderboardRow } from '../../../shared/protocol/httpApi.ts';
 import type { PageMount } from '../clientApp.ts';
+import { createDataTable } from '../widgets/dataTable.ts';
 import { el, link } from '../widgets/element.ts';
 import { formatRating, formatTimeAgo } from '../widgets/formats.ts';
 import { createPager } from '../widgets/raceHistoryTable.ts';
 import { errorMessage } from './pageErrors.ts';
-import {
-  fetchAgentRatings,
-  fetchLeaderboard,
-  isBoard,
-  subjectPath,
-  type AgentSummary,
-  type Board,
-  type LeaderboardPage,
-  type LeaderboardRow,
-} from './ratingsApi.ts';
+import { fetchAgentRatings, fetchLeaderboard, isBoard, subjectPath } from './ratingsApi.ts';
 
 const PAGE_SIZE = 20;
 /** Newest agents listed under the board. */
@@ -150,23 +143,16 @@ export const mountLeaderboardPage: PageMount = (root, app, _params, query) => {
     }
     previous = next;
     tableHolder.replaceChildren(
-      el(
-        'table',
-        { className: 'data-table leaderboard-table' },
-        el(
-          'thead',
-          null,
-          el(
-            'tr',
-            null,
-            el('th', { scope: 'col', className: 'num' }, '#'),
-            el('th', { scope: 'col' }, 'Name'),
-            el('th', { scope: 'col', className: 'col-kind' }, 'Kind'),
-            el('th', { scope: 'col', className: 'num' }, 'Rating'),
-            el('th', { scope: 'col', className: 'num col-mu' }, 'μ ± σ'),
-            el('th', { scope: 'col', className: 'num' }, 'Races'),
-          ),
-        ),
+      createDataTable(
+        'data-table leaderboard-table',
+        [
+          { label: '#', className: 'num' },
+          'Name',
+          { label: 'Kind', className: 'col-kind' },
+          { label: 'Rating', className: 'num' },
+          { label: 'μ ± σ', className: 'num col-mu' },
+          { label: 'Races', className: 'num' },
+        ],
         el('tbody', null, ...result.rows.map((row) => renderRow(row, changed.has(`${row.kind}:${row.id}`)))),
       ),
     );

@@ -1,6 +1,7 @@
 import type { RaceListing } from '../../../shared/protocol/events.ts';
 import { MAX_RACE_CARS, MAX_RACE_LAPS, type CreateRaceRequest } from '../../../shared/protocol/schemas.ts';
 import { ApiError, type ClientApp, type PageMount } from '../clientApp.ts';
+import { createDataTable } from '../widgets/dataTable.ts';
 import { el, link } from '../widgets/element.ts';
 
 interface AgentSummary {
@@ -114,24 +115,7 @@ export const mountLobbyPage: PageMount = (root, app) => {
           'section',
           { className: 'panel races', attrs: { 'aria-label': 'Live races' } },
           el('h2', null, 'Live races'),
-          el(
-            'table',
-            { className: 'race-list' },
-            el(
-              'thead',
-              null,
-              el(
-                'tr',
-                null,
-                el('th', null, 'Status'),
-                el('th', null, 'Drivers'),
-                el('th', null, 'Laps'),
-                el('th', null, 'Watching'),
-                el('th', null, ''),
-              ),
-            ),
-            listBody,
-          ),
+          createDataTable('race-list', ['Status', 'Drivers', 'Laps', 'Watching', ''], listBody),
           emptyRow,
         ),
         form,

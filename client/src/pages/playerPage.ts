@@ -3,53 +3,28 @@
  * and the agents they uploaded. Refreshes live after rated races.
  */
 import './pages.css';
+import type { AgentSummary, PlayerRatings } from '../../../shared/protocol/httpApi.ts';
 import type { PageMount } from '../clientApp.ts';
 import { el, link } from '../widgets/element.ts';
 import { formatTimeAgo } from '../widgets/formats.ts';
 import { errorMessage, isNotFound } from './pageErrors.ts';
-import {
-  createRaceHistorySection,
-  createRatingHistorySection,
-  createRatingSummary,
-  onRatingsChanged,
-} from './profileSections.ts';
-import { fetchPlayerRaces, fetchPlayerRatings, type AgentSummary, type PlayerRatings } from './ratingsApi.ts';
+import { createProfilePage, startProfilePage } from './profileSections.ts';
+import { fetchPlayerRaces, fetchPlayerRatings } from './ratingsApi.ts';
 
 export const mountPlayerPage: PageMount = (root, app, params) => {
   const playerId = params.id ?? '';
-  let disposed = false;
   let name: string | null = null;
 
-  const title = el('h1', null, 'Player');
-  const subtitle = el('p', { className: 'muted' });
-  const error = el('p', { className: 'form-error', hidden: true, attrs: { role: 'alert' } });
-  const summary = el('div');
-  const chart = el('div', { className: 'chart-holder' }, el('p', { className: 'muted' }, 'Loading…'));
-  const races = createRaceHistorySection((page, size) => fetchPlayerRaces(app, playerId, page, size), {
-    showName: true,
-    emptyText: 'No races yet.',
-  });
-  const racesPanel = el('section', { className: 'panel' }, el('h2', null, 'Recent races'), races.element);
-  const ratingPanel = el('section', { className: 'panel' }, el('h2', null, 'Rating'), summary, chart);
   const agentsPanel = el('section', { className: 'panel', hidden: true });
-
-  root.append(
-    el(
-      'div',
-      { className: 'page sheet player-page' },
-      el(
-        'header',
-        { className: 'page-header' },
-        el('p', { className: 'breadcrumb' }, link('/leaderboard?board=humans', '← Leaderboard')),
-        title,
-        subtitle,
-      ),
-      error,
-      ratingPanel,
-      racesPanel,
-      agentsPanel,
-    ),
-  );
+  const page = createProfilePage(root, app, {
+    className: 'player-page',
+    heading: 'Player',
+    board: 'humans',
+    fetchRaces: (p, size) => fetchPlayerRaces(app, playerId, p, size),
+    races: { showName: true, emptyText: 'No races yet.' },
+    lastPanel: agentsPanel,
+  });
+  const { title, subtitle } = page;
 
   function renderPlayer(player: PlayerRatings): void {
     name = player.name;
@@ -57,26 +32,24 @@ export const mountPlayerPage: PageMount = (root, app, params) => {
     title.textContent = player.name;
     const you = app.user?.id === player.playerId ? 'You · ' : '';
     subtitle.textContent = `${you}Human driver · joined ${formatTimeAgo(player.createdAt, Date.now())}`;
-    summary.replaceChildren(createRatingSummary(player));
-    chart.replaceChildren(createRatingHistorySection(app, player));
+    page.showRatings(player);
   }
 
   async function loadRatings(): Promise<boolean> {
     try {
       const player = await fetchPlayerRatings(app, playerId);
-      if (!disposed) renderPlayer(player);
+      if (!page.isDisposed()) renderPlayer(player);
       return true;
     } catch (err) {
-      if (disposed) return false;
+      if (page.isDisposed()) return false;
       if (isNotFound(err)) {
         title.textContent = 'Player not found';
         subtitle.textContent = `There is no player "${playerId}". Guests race under a nickname and have no page.`;
-        ratingPanel.hidden = true;
-        racesPanel.hidden = true;
+        page.ratingPanel.hidden = true;
+        page.racesPanel.hidden = true;
         return false;
       }
-      error.textContent = `Could not load the player: ${errorMessage(err)}`;
-      error.hidden = false;
+      page.showError(`Could not load the player: ${errorMessage(err)}`);
       return true;
     }
   }
@@ -85,7 +58,7 @@ export const mountPlayerPage: PageMount = (root, app, params) => {
     if (name === null) return;
     try {
       const agents = (await app.api<AgentSummary[]>('/api/agents')).filter((a) => a.ownerName === name);
-      if (disposed) return;
+      if (page.isDisposed()) return;
       agentsPanel.hidden = agents.length === 0;
       agentsPanel.replaceChildren(
         el('h2', null, 'Agents'),
@@ -111,20 +84,5 @@ export const mountPlayerPage: PageMount = (root, app, params) => {
     }
   }
 
-  async function load(): Promise<void> {
-    if (!(await loadRatings()) || disposed) return;
-    void races.load();
-    void loadAgents();
-  }
-
-  const unsubscribe = onRatingsChanged(app, () => {
-    void loadRatings();
-    void races.load();
-  });
-  void load();
-
-  return () => {
-    disposed = true;
-    unsubscribe();
-  };
+  return startProfilePage(app, page, { loadRatings, loadDetails: loadAgents });
 };

@@ -2,7 +2,7 @@
  * POST /api/agents as multipart with XMLHttpRequest, which (unlike fetch) reports upload
  * progress. Resolves with the status and the parsed JSON body; rejects only when no answer came.
  */
-import type { ValidationReport } from './ratingsApi.ts';
+import type { AgentRejected, AgentUploaded } from '../../../shared/protocol/httpApi.ts';
 
 export interface UploadProgress {
   readonly loaded: number;
@@ -12,13 +12,9 @@ export interface UploadProgress {
 
 export interface UploadAnswer {
   readonly status: number;
-  readonly body: {
-    readonly id?: string;
-    readonly report?: ValidationReport;
-    readonly agent?: { id: string; name: string; version: number };
-    readonly code?: string;
-    readonly message?: string;
-  } | null;
+  /** 201: AgentUploaded; 422: AgentRejected; other errors: `{ ok: false, code, message }`. */
+  readonly body:
+    (Partial<AgentUploaded> & Partial<Pick<AgentRejected, 'message' | 'errors'>> & { readonly code?: string }) | null;
 }
 
 export interface UploadRequest {

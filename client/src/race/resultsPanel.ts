@@ -1,4 +1,5 @@
 import type { RaceResults } from '../../../shared/protocol/events.ts';
+import { createDataTable } from '../widgets/dataTable.ts';
 import { el, link } from '../widgets/element.ts';
 import { describeDnfReason, formatLapTicks, formatOrdinal } from '../widgets/formats.ts';
 
@@ -53,22 +54,9 @@ export function createResultsPanel(
     'section',
     { className: 'panel results', attrs: { 'aria-label': 'Results' } },
     el('h2', null, results.aborted ? 'Race stopped' : 'Results'),
-    el(
-      'table',
-      { className: 'results-table' },
-      el(
-        'thead',
-        null,
-        el(
-          'tr',
-          null,
-          el('th', null, 'Place'),
-          el('th', null, 'Driver'),
-          el('th', null, 'Time'),
-          el('th', null, 'Best lap'),
-          el('th', { className: 'num' }, 'Reward'),
-        ),
-      ),
+    createDataTable(
+      'results-table',
+      ['Place', 'Driver', 'Time', 'Best lap', { label: 'Reward', className: 'num' }],
       el('tbody', null, ...rows),
     ),
     el(

@@ -1,3 +1,4 @@
+import { createDataTable } from '../widgets/dataTable.ts';
 import { el } from '../widgets/element.ts';
 import { describeDnfReason, formatLapTicks } from '../widgets/formats.ts';
 import type { StandingRow } from './raceTiming.ts';
@@ -23,22 +24,9 @@ export class StandingsPanel {
       'section',
       { className: 'panel standings', attrs: { 'aria-label': 'Standings' } },
       el('h2', null, 'Standings'),
-      el(
-        'table',
-        { className: 'standings-table' },
-        el(
-          'thead',
-          null,
-          el(
-            'tr',
-            null,
-            el('th', { title: 'Position' }, '#'),
-            el('th', null, 'Driver'),
-            el('th', null, 'Lap'),
-            el('th', null, 'Gap'),
-            el('th', null, 'Best'),
-          ),
-        ),
+      createDataTable(
+        'standings-table',
+        [{ label: '#', title: 'Position' }, 'Driver', 'Lap', 'Gap', 'Best'],
         this.body,
       ),
     );

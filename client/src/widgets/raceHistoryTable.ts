@@ -2,22 +2,10 @@
  * The "recent races" table of the agent and player pages: when, place, how it ended, best lap,
  * CarRacing reward, rated or not, and a link to the replay.
  */
+import type { RaceHistoryItem } from '../../../shared/protocol/httpApi.ts';
+import { createDataTable, type Column } from './dataTable.ts';
 import { el, link } from './element.ts';
 import { describeDnfReason, formatLapTicks, formatOrdinal, formatTimeAgo } from './formats.ts';
-
-export interface RaceHistoryRow {
-  readonly raceId: string;
-  readonly finishedAt: string;
-  readonly name?: string;
-  readonly position: number;
-  readonly cars: number;
-  readonly status: string;
-  readonly dnfReason: string | null;
-  readonly bestLapTicks: number | null;
-  readonly totalReward: number;
-  readonly raceStatus: string;
-  readonly rated: boolean;
-}
 
 export interface RaceHistoryTableOptions {
   /** Shows the name the car raced under (a human's nickname can differ from race to race). */
@@ -26,7 +14,7 @@ export interface RaceHistoryTableOptions {
 }
 
 /** How a car's race ended, in words. */
-export function describeOutcome(row: RaceHistoryRow): string {
+export function describeOutcome(row: RaceHistoryItem): string {
   if (row.raceStatus === 'aborted') return 'race aborted';
   if (row.status === 'finished') return 'finished';
   if (row.status === 'dnf') return describeDnfReason(row.dnfReason);
@@ -34,22 +22,21 @@ export function describeOutcome(row: RaceHistoryRow): string {
 }
 
 export function createRaceHistoryTable(
-  rows: readonly RaceHistoryRow[],
+  rows: readonly RaceHistoryItem[],
   options: RaceHistoryTableOptions,
 ): HTMLTableElement {
-  const header: [string, string][] = [
-    ['When', ''],
-    ...(options.showName === true ? [['As', 'col-as'] as [string, string]] : []),
-    ['Place', 'num'],
-    ['Result', ''],
-    ['Best lap', 'num col-best'],
-    ['Reward', 'num col-reward'],
-    ['', ''],
+  const columns: Column[] = [
+    'When',
+    ...(options.showName === true ? [{ label: 'As', className: 'col-as' }] : []),
+    { label: 'Place', className: 'num' },
+    'Result',
+    { label: 'Best lap', className: 'num col-best' },
+    { label: 'Reward', className: 'num col-reward' },
+    '',
   ];
-  return el(
-    'table',
-    { className: 'data-table race-history' },
-    el('thead', null, el('tr', null, ...header.map(([h, c]) => el('th', { scope: 'col', className: c }, h)))),
+  return createDataTable(
+    'data-table race-history',
+    columns,
     el(
       'tbody',
       null,
@@ -58,7 +45,7 @@ export function createRaceHistoryTable(
           'tr',
           { attrs: { 'data-race-id': row.raceId } },
           el('td', { title: row.finishedAt }, formatTimeAgo(row.finishedAt, options.nowMs)),
-          options.showName === true ? el('td', { className: 'col-as' }, row.name ?? '') : null,
+          options.showName === true ? el('td', { className: 'col-as' }, row.name) : null,
           el(
             'td',
             { className: 'num' },

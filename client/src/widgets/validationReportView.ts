@@ -1,43 +1,10 @@
 /**
- * An upload's validation report, check by check (server/agents/upload/validationReport.ts): a
+ * An upload's validation report, check by check (shared/protocol/httpApi.ts): a
  * passed check with what it found, a failed one with what to fix in plain words, the skipped
  * ones greyed, and the trial episode's reward and decision latency.
  */
+import type { CheckError, TrialResult, ValidationCheck, ValidationReport } from '../../../shared/protocol/httpApi.ts';
 import { el } from './element.ts';
-
-export interface ReportCheckError {
-  readonly message: string;
-  readonly file: string;
-  readonly field: string;
-  readonly expected: string;
-  readonly got: string;
-  readonly hint?: string;
-}
-
-export interface ReportCheck {
-  readonly id: string;
-  readonly label: string;
-  readonly status: 'passed' | 'failed' | 'skipped';
-  readonly detail?: string;
-  readonly error?: ReportCheckError;
-}
-
-export interface ReportTrial {
-  readonly seed: number;
-  readonly steps: number;
-  readonly reward: number;
-  readonly tiles: number;
-  readonly decisions: number;
-  readonly latencyP50Ms: number;
-  readonly latencyP99Ms: number;
-  readonly backend: string;
-}
-
-export interface Report {
-  readonly ok: boolean;
-  readonly checks: readonly ReportCheck[];
-  readonly trial?: ReportTrial;
-}
 
 /** Check ids in words, for headings. */
 const CHECK_TITLES: Record<string, string> = {
@@ -51,7 +18,7 @@ const CHECK_TITLES: Record<string, string> = {
   trial: 'Trial episode',
 };
 
-export function checkTitle(check: Pick<ReportCheck, 'id' | 'label'>): string {
+export function checkTitle(check: Pick<ValidationCheck, 'id' | 'label'>): string {
   return CHECK_TITLES[check.id] ?? check.label;
 }
 
@@ -59,7 +26,7 @@ export function checkTitle(check: Pick<ReportCheck, 'id' | 'label'>): string {
  * A failed check as sentences: where ("In weights.npy, field shape"), what was expected and
  * what was found, then the hint. `upload` as the file means the upload as a whole.
  */
-export function describeCheckError(error: ReportCheckError): string {
+export function describeCheckError(error: Omit<CheckError, 'code'>): string {
   const where =
     error.file === 'upload' || error.file === ''
       ? `In the upload (${error.field})`
@@ -71,7 +38,7 @@ export function describeCheckError(error: ReportCheckError): string {
 const STATUS_MARKS = { passed: '✓', failed: '✗', skipped: '–' } as const;
 const STATUS_WORDS = { passed: 'passed', failed: 'failed', skipped: 'not run' } as const;
 
-export function createValidationReportView(report: Report): HTMLElement {
+export function createValidationReportView(report: ValidationReport): HTMLElement {
   const list = el(
     'ol',
     { className: 'report-checks' },
@@ -101,7 +68,7 @@ export function createValidationReportView(report: Report): HTMLElement {
   return el('div', { className: 'report' }, list, report.trial === undefined ? null : createTrialView(report.trial));
 }
 
-export function createTrialView(trial: ReportTrial): HTMLElement {
+export function createTrialView(trial: TrialResult): HTMLElement {
   const stat = (label: string, value: string): HTMLElement =>
     el(
       'div',

@@ -1,41 +1,19 @@
 /**
  * The validation report of an upload, check by check, as stored with the agent and returned by
  * the API. A failed check carries the AgentFormatError details (file, field, expected, got) so
- * the user sees exactly what to fix; checks after a failed one are reported as skipped.
+ * the user sees exactly what to fix; checks after a failed one are reported as skipped. The
+ * report's types are in shared/protocol/httpApi.ts.
  */
-import { AgentFormatError, type AgentFormatDetails } from '../agentFormatError.ts';
+import type { TrialResult, ValidationCheck, ValidationReport } from '../../../shared/protocol/httpApi.ts';
+import { AgentFormatError } from '../agentFormatError.ts';
 
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
-
-export interface ValidationCheck {
-  /** Stable id: 'size', 'zip', 'manifest', 'model', 'shapes', 'weights', 'trial'. */
-  readonly id: string;
-  /** What was checked, in words. */
-  readonly label: string;
-  readonly status: CheckStatus;
-  /** What the check found when it passed (e.g. "3 files, 1.8 MB"). */
-  readonly detail?: string;
-  /** Why it failed. */
-  readonly error?: AgentFormatDetails & { readonly message: string };
-}
-
-export interface TrialResult {
-  readonly seed: number;
-  readonly steps: number;
-  readonly reward: number;
-  readonly tiles: number;
-  readonly decisions: number;
-  readonly latencyP50Ms: number;
-  readonly latencyP99Ms: number;
-  readonly backend: string;
-}
-
-export interface ValidationReport {
-  readonly ok: boolean;
-  readonly checks: readonly ValidationCheck[];
-  /** Present once the trial episode ran. */
-  readonly trial?: TrialResult;
-}
+export type {
+  CheckError,
+  CheckStatus,
+  TrialResult,
+  ValidationCheck,
+  ValidationReport,
+} from '../../../shared/protocol/httpApi.ts';
 
 /** Collects checks in order; after the first failure every further check is skipped. */
 export class ValidationReportBuilder {
