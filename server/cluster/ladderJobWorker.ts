@@ -96,11 +96,11 @@ export class LadderJobWorker {
     for (const agentId of request.agents ?? []) await this.options.refreshAgent(agentId);
     const { lobby } = this.options;
     if (lobby.has(raceId)) await lobby.get(raceId).abort(); // an earlier try of this very job, still lingering
-    const room = lobby.create(request, { ladder: true, id: raceId });
+    const watched = await this.hasSpectators(raceId);
+    const room = lobby.create(request, { ladder: true, id: raceId, startsUnwatched: !watched });
     this.running.add(raceId);
     try {
-      room.setWatched(await this.hasSpectators(raceId));
-      log.info('ladder race taken from the queue');
+      log.info({ watched }, 'ladder race taken from the queue');
       const results = await room.finished;
       await this.options.results.saved(raceId);
       return { rated: results.rated, ticks: results.ticks };

@@ -51,7 +51,10 @@ export class Lobby {
    * Opens a room; `ladder` marks a race the ladder scheduled; `id` is given for a race queued
    * elsewhere (a ladder job: the same id on every attempt). [default: a new UUID]
    */
-  create(request: CreateRaceRequest, options: { readonly ladder?: boolean; readonly id?: string } = {}): RaceRoom {
+  create(
+    request: CreateRaceRequest,
+    options: { readonly ladder?: boolean; readonly id?: string; readonly startsUnwatched?: boolean } = {},
+  ): RaceRoom {
     if (!this.accepting) throw new ShuttingDownError();
     const agents = request.agents ?? [];
     for (const agentId of agents) if (!this.options.agents.has(agentId)) throw new AgentNotFoundError(agentId);
@@ -85,6 +88,7 @@ export class Lobby {
       resultsLingerMs: this.options.resultsLingerMs,
       presetSeats,
       ladder: options.ladder ?? false,
+      startsUnwatched: options.startsUnwatched ?? false,
     });
   }
 

@@ -110,4 +110,27 @@ describe('RaceRoom', () => {
     t.room.dispose();
     expect(t.time.pendingTimers).toBe(0);
   });
+
+  it('unwatched, starts with no countdown and runs unpaced, sending no snapshots', () => {
+    const t = setup({ maxCars: 1, startsUnwatched: true, timeLimitTicksPerLap: 1000 });
+    for (let i = 0; i < 5 && t.results.length === 0; i++) t.time.advance(0); // no clock time passes
+    expect(t.time.nowMs()).toBe(0);
+    expect(t.results).toHaveLength(1);
+    expect(t.results[0].ticks).toBeGreaterThan(100);
+    expect(t.events.some((e) => e.type === 'countdown')).toBe(false);
+    expect(t.snapshots()).toBe(1); // the grid only: nobody watched
+    t.room.dispose();
+  });
+
+  it('watched again, goes back to 50 Hz with the current snapshot at once', () => {
+    const t = setup({ maxCars: 1, timeLimitTicksPerLap: 1000 });
+    t.time.advance(3000); // grid, countdown, start
+    const before = t.snapshots();
+    t.room.setWatched(false); // (left unwatched for any time, the race would run to its end at once)
+    t.room.setWatched(true);
+    expect(t.snapshots()).toBe(before + 1);
+    t.time.advance(200);
+    expect(t.snapshots()).toBeGreaterThanOrEqual(before + 1 + 5);
+    t.room.dispose();
+  });
 });

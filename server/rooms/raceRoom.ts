@@ -37,6 +37,11 @@ export interface RaceRoomSettings {
   readonly presetSeats: readonly { readonly name: string; readonly driver: DriverSpec }[];
   /** Scheduled by the ladder, not by a person. [default: false] */
   readonly ladder?: boolean;
+  /**
+   * Nobody watches it yet (a queued ladder race): it skips the countdown and runs unpaced until
+   * someone does (setWatched). [default: false]
+   */
+  readonly startsUnwatched?: boolean;
 }
 
 export interface RaceRoomDeps {
@@ -86,7 +91,7 @@ export class RaceRoom {
   /** The latest tick-cost report of the race. */
   tickCost: TickCostStats | null = null;
   private disposed = false;
-  private watched = true;
+  private watched: boolean;
   private spectatorCount = 0;
   /** The room a driver opened as this race's rematch. */
   private rematchId: string | null = null;
@@ -96,6 +101,7 @@ export class RaceRoom {
     private readonly deps: RaceRoomDeps,
   ) {
     this.timers = new RoomTimers(deps.scheduler);
+    this.watched = settings.startsUnwatched !== true;
     for (const s of settings.presetSeats) this.addSeat(s.name, s.driver, null);
     if (this.seats.length >= settings.maxCars) this.startCountdown();
     else this.timers.set(WAIT_TIMER, settings.waitMs, this.onWaitOver);
@@ -312,15 +318,17 @@ export class RaceRoom {
 
   private beginCountdown = (): void => {
     if (this.disposed || this.status !== 'waiting') return;
-    this.countdownEndsAtMs = this.deps.clock.nowMs() + this.settings.countdownMs;
+    // A countdown is for people: a race nobody watches starts at once.
+    const countdownMs = this.watched ? this.settings.countdownMs : 0;
+    this.countdownEndsAtMs = this.deps.clock.nowMs() + countdownMs;
     this.setStatus('countdown');
-    const seconds = Math.ceil(this.settings.countdownMs / 1000);
+    const seconds = Math.ceil(countdownMs / 1000);
     for (let s = seconds; s >= 1; s--) {
-      this.timers.set(`${COUNTDOWN_TIMER}:${s}`, this.settings.countdownMs - s * 1000, () =>
+      this.timers.set(`${COUNTDOWN_TIMER}:${s}`, countdownMs - s * 1000, () =>
         this.deps.broadcaster.event(this.id, { type: 'countdown', secondsLeft: s }),
       );
     }
-    this.timers.set(COUNTDOWN_TIMER, this.settings.countdownMs, this.startRace);
+    this.timers.set(COUNTDOWN_TIMER, countdownMs, this.startRace);
   };
 
   private startRace = (): void => {
