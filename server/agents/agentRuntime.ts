@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import { AgentPolicyCache, type AgentFilesLoader } from './runtime/agentPolicyCache.ts';
 import type { LoadOptions } from './runtime/loadAgentPolicy.ts';
 import { AgentCatalog, StoredAgentDriverFactory, type AgentDirectory } from './runtime/policyAgentDriver.ts';
-import { readSeedAgents, type SeedAgent } from './seedAgents.ts';
+import { readHouseAgents, readSeedAgents, type SeedAgent } from './seedAgents.ts';
 import type { AgentStore } from './store/agentStore.ts';
 import { validateAgentPackage } from './upload/validateAgentPackage.ts';
 import { ValidationReportBuilder } from './upload/validationReport.ts';
@@ -51,7 +51,7 @@ export interface AgentRuntimeOptions {
   readonly log: Logger;
   /** Engine for the built-in architectures. [default: 'onnxruntime'] */
   readonly builtinBackend?: 'onnxruntime' | 'tfjs';
-  /** Seed agents to import when missing. [default: agents/seed] */
+  /** Seed agents to import when missing. [default: agents/seed, then agents/house] */
   readonly seeds?: readonly SeedAgent[];
 }
 
@@ -62,7 +62,13 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
   const builtinBackend = options.builtinBackend ?? 'onnxruntime';
   const { unregister } = registerStoredAgents(options.registry, catalog, store, { logger: log, builtinBackend });
 
-  const seedsReady = importSeeds(options.seeds ?? readSeedAgents(), store, catalog, log, builtinBackend);
+  const seedsReady = importSeeds(
+    options.seeds ?? [...readSeedAgents(), ...readHouseAgents()],
+    store,
+    catalog,
+    log,
+    builtinBackend,
+  );
   return {
     catalog,
     seedsReady,

@@ -4,36 +4,10 @@
  * rows. Agents belong to a user (by id); the arena's own agents (seeds) have no owner and nobody
  * may delete or rename them.
  */
-import type { ValidationReport } from '../upload/validationReport.ts';
+import type { AgentFileRef, AgentRecord, ValidationReport } from '../../../shared/protocol/httpApi.ts';
 
-export interface AgentFileRef {
-  /** The file's name in the upload (its path inside a zip bundle). */
-  readonly name: string;
-  readonly sha256: string;
-  readonly size: number;
-}
-
-export interface AgentRecord {
-  readonly id: string;
-  readonly name: string;
-  /** 1 + the owner's earlier versions of this name (each upload is a new version). */
-  readonly version: number;
-  /** The owner's user id; null for the arena's own agents (seeds). */
-  readonly ownerId: string | null;
-  /** The owner's user name; null for the arena's own agents. */
-  readonly ownerName: string | null;
-  /** ISO 8601. */
-  readonly createdAt: string;
-  /** model.format of the manifest. */
-  readonly format: string;
-  readonly architecture?: string;
-  /** The effective manifest, with model.sha256 set to the stored model file's hash. */
-  readonly manifest: Record<string, unknown>;
-  /** By name. */
-  readonly files: readonly AgentFileRef[];
-  readonly report: ValidationReport;
-  readonly status: 'ready';
-}
+/** A stored agent and its files, as GET /api/agents/:id serves it (the API type is the record). */
+export type { AgentFileRef, AgentRecord };
 
 export interface NewAgent {
   /** A fixed id (`seed-<name>` for the arena's seed agents); uploads get a random UUID. */
@@ -77,8 +51,9 @@ export interface AgentStore {
 }
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
-/** Agent ids: random UUIDs for uploads, `seed-<name>` for the seed agents. */
-export const AGENT_ID_RE = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|seed-[a-z0-9-]{1,60})$/;
+/** Agent ids: random UUIDs for uploads, `seed-<name>` and `house-<name>` for the seed and house agents. */
+export const AGENT_ID_RE =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:seed|house)-[a-z0-9-]{1,60})$/;
 
 /** SHA-256 hex through WebCrypto, which hashes on the thread pool rather than the event loop. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
