@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TRAINING_RUN_OPTIONS } from './trainingCliOptions.ts';
 import { trainDqn, type DqnTrainOptions } from '../training/dqn/dqnTrainer.ts';
 import { uploadAgentFolder } from '../training/uploadToArena.ts';
 import { choice, intOption, numberOption, TrainUsageError } from './trainGa.ts';
@@ -49,16 +50,8 @@ export async function runTrainDqnCli(argv: readonly string[]): Promise<string> {
       'max-episode-steps': { type: 'string' },
       hidden: { type: 'string' },
       backend: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
       'checkpoint-every': { type: 'string' },
-      name: { type: 'string' },
-      upload: { type: 'string' },
-      user: { type: 'string' },
-      password: { type: 'string' },
-      register: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      ...TRAINING_RUN_OPTIONS,
     },
     strict: true,
   });

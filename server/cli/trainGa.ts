@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TRAINING_RUN_OPTIONS } from './trainingCliOptions.ts';
 import { GA_ARCHITECTURES, type GaArchitecture } from '../training/genomeManifest.ts';
 import { trainGa, type GaTrainOptions } from '../training/ga/gaTrainer.ts';
 import { uploadAgentFolder } from '../training/uploadToArena.ts';
@@ -83,16 +84,8 @@ export async function runTrainGaCli(argv: readonly string[]): Promise<string> {
       mutation: { type: 'string' },
       'mutation-sigma': { type: 'string' },
       init: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
       'snapshot-every': { type: 'string' },
-      name: { type: 'string' },
-      upload: { type: 'string' },
-      user: { type: 'string' },
-      password: { type: 'string' },
-      register: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      ...TRAINING_RUN_OPTIONS,
     },
     strict: true,
   });
