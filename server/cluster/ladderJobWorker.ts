@@ -118,12 +118,19 @@ export class LadderJobWorker {
     }
   }
 
+  /** One `fetchSockets` over every running race's channel (one request to each process), not one per race. */
   private async checkAudience(): Promise<void> {
-    for (const raceId of this.running) {
-      if (!this.options.lobby.has(raceId)) continue;
-      const room = this.options.lobby.get(raceId);
-      if (room.status === 'finished') continue;
-      room.setWatched(await this.hasSpectators(raceId));
+    const { lobby, io, log } = this.options;
+    const live = [...this.running].filter((id) => lobby.has(id) && lobby.get(id).status !== 'finished');
+    if (live.length === 0) return;
+    let watchedRaces: Set<string>;
+    try {
+      const sockets = await io.in(live.map(raceChannel)).fetchSockets();
+      watchedRaces = new Set(sockets.flatMap((s) => (s.data.raceId === undefined ? [] : [s.data.raceId])));
+    } catch (err) {
+      log.warn({ err }, 'could not count spectators');
+      return;
     }
+    for (const raceId of live) if (lobby.has(raceId)) lobby.get(raceId).setWatched(watchedRaces.has(raceId));
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Counts each local race's spectators (sockets in its channel that drive no car) about once a
- * second and gives the count to the room, which lists it in the lobby. With the Redis adapter the
- * count spans every web process (`fetchSockets` asks them all).
+ * second and gives the count to the room, which lists it in the lobby. One `fetchSockets` over every
+ * local race's channel per round: with the Redis adapter it asks every process once, not once per race.
  */
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
@@ -13,12 +13,16 @@ export function startSpectatorCounter(io: ArenaIo, lobby: Lobby, log: Logger, ev
     if (counting) return; // a slow round (a process not answering) is not stacked up
     counting = true;
     try {
-      for (const race of lobby.list()) {
-        if (!lobby.has(race.id)) continue;
-        const sockets = await io.in(raceChannel(race.id)).fetchSockets();
-        if (lobby.has(race.id))
-          lobby.get(race.id).setSpectators(sockets.filter((s) => s.data.carIndex === undefined).length);
+      const races = lobby.list();
+      if (races.length === 0) return;
+      const sockets = await io.in(races.map((r) => raceChannel(r.id))).fetchSockets();
+      const spectators = new Map<string, number>();
+      for (const { data } of sockets) {
+        // A socket follows one race at a time (socket.data.raceId, its channel).
+        if (data.raceId !== undefined && data.carIndex === undefined)
+          spectators.set(data.raceId, (spectators.get(data.raceId) ?? 0) + 1);
       }
+      for (const race of races) if (lobby.has(race.id)) lobby.get(race.id).setSpectators(spectators.get(race.id) ?? 0);
     } catch (err) {
       log.debug({ err }, 'could not count spectators');
     } finally {

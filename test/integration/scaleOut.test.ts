@@ -113,6 +113,13 @@ describe('scale-out: two web processes and a race worker on Redis', () => {
       () => ((snapshots.get(ladderRace.id) ?? 0) >= 50 ? true : null),
       30_000,
     );
+    // Watched, it stays in real time (25 snapshots a second) across the worker's audience checks
+    // (every second): an unwatched race would send none and run to its end at once.
+    const before = snapshots.get(ladderRace.id) ?? 0;
+    await new Promise((r) => setTimeout(r, 2500));
+    const streamed = (snapshots.get(ladderRace.id) ?? 0) - before;
+    expect(streamed).toBeGreaterThan(35);
+    expect(streamed).toBeLessThan(90);
 
     // A race hosted by web process A itself (bots only): it must not notice the worker dying.
     const created = await fetch(`http://127.0.0.1:${webA.port}/api/races`, {
