@@ -1,7 +1,8 @@
 /**
  * One agent alone on a CarRacing track, Gymnasium style: reset, then decide → step until the
- * episode ends. Used by the upload trial, `npm run sim -- evaluate` and the agent benchmark.
- * Decision latency is the model call alone (preprocessing and rendering are the server's).
+ * episode ends. Used by the upload trial, `npm run sim -- evaluate`, the agent benchmark and the
+ * trainers (server/training/trainingEpisode.ts). Decision latency is the model call alone
+ * (preprocessing and rendering are the server's).
  */
 import { createCarRacingEnv } from '../../../shared/env/carRacingEnv.ts';
 import { computeStateFeatures, STATE_FEATURE_COUNT } from '../../../shared/agents/stateFeatures.ts';
@@ -15,6 +16,12 @@ export interface EpisodeOptions {
   readonly style?: 'v3' | 'v0';
   /** Monotonic clock in ms for latencies. [default: performance.now] */
   readonly nowMs?: () => number;
+  /**
+   * Training only: stop once the car has visited no new tile for this many steps (0: never). The
+   * return then counts −0.1 for every step left to the time limit, which is exactly the return of
+   * a car that stays stalled. [default: 0]
+   */
+  readonly stallSteps?: number;
 }
 
 export interface EpisodeResult {
@@ -28,13 +35,20 @@ export interface EpisodeResult {
   readonly faults: number;
   /** Model latency of every decision, ms. */
   readonly latenciesMs: number[];
+  /** Stopped early by `stallSteps`. */
+  readonly stalled: boolean;
 }
+
+/** CarRacing's reward per step. */
+const STEP_PENALTY = 0.1;
 
 export async function runAgentEpisode(policy: AgentPolicy, options: EpisodeOptions): Promise<EpisodeResult> {
   const source = policy.manifest.observation.source;
+  const maxSteps = options.maxSteps ?? 1000;
+  const stallSteps = options.stallSteps ?? 0;
   const env = createCarRacingEnv({
     style: options.style ?? policy.manifest.observation.style,
-    maxEpisodeSteps: options.maxSteps ?? 1000,
+    maxEpisodeSteps: maxSteps,
     render: source === 'frame',
   });
   const nowMs = options.nowMs ?? (() => performance.now());
@@ -47,6 +61,9 @@ export async function runAgentEpisode(policy: AgentPolicy, options: EpisodeOptio
   let total = 0;
   let steps = 0;
   let lapFinished = false;
+  let stalled = false;
+  let lastTiles = 0;
+  let lastProgressStep = 0;
   for (;;) {
     if (controller.isDue(steps)) {
       let observation: RawObservation;
@@ -70,6 +87,14 @@ export async function runAgentEpisode(policy: AgentPolicy, options: EpisodeOptio
     frame = r.observation;
     if (r.info.lap_finished === true) lapFinished = true;
     if (r.terminated || r.truncated) break;
+    if (env.tileVisitedCount > lastTiles) {
+      lastTiles = env.tileVisitedCount;
+      lastProgressStep = steps;
+    } else if (stallSteps > 0 && steps - lastProgressStep >= stallSteps) {
+      stalled = true;
+      total -= STEP_PENALTY * (maxSteps - steps);
+      break;
+    }
   }
   return {
     seed: options.seed,
@@ -80,5 +105,6 @@ export async function runAgentEpisode(policy: AgentPolicy, options: EpisodeOptio
     lapFinished,
     faults: controller.faults,
     latenciesMs,
+    stalled,
   };
 }

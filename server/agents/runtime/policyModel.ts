@@ -6,7 +6,8 @@
  */
 
 /** Which engine runs a model; logged and shown in reports and benchmarks. */
-export type ModelBackendName = 'onnxruntime' | 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu';
+/** Where a model runs; 'js': a plain-JavaScript forward pass (the trainers' MLP). */
+export type ModelBackendName = 'onnxruntime' | 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu' | 'js';
 
 export interface PolicyModelInfo {
   /**

@@ -32,16 +32,17 @@ export async function evaluateGenome(job: FitnessJob): Promise<FitnessResult> {
   const manifest = resolvedGenomeManifest(job.architecture);
   const episodes: TrainingEpisodeResult[] = [];
   const options = { maxSteps: job.maxSteps, stallSteps: job.stallSteps };
+  const shape = { sampleSize: inputSize(arch), outputSize: arch.outputSize };
   if (isDenseArchitecture(arch)) {
     const forward = createDenseForward(arch, job.genome);
     for (const seed of job.seeds)
-      episodes.push(await runTrainingEpisode(manifest, inputSize(arch), forward, { seed, ...options }));
+      episodes.push(await runTrainingEpisode(manifest, shape, forward, { seed, ...options }));
   } else {
     const model = await createBuiltinOnnxModel(arch, job.genome);
     try {
       const decide = (sample: Float32Array): Promise<Float32Array> => model.run(sample, 1);
       for (const seed of job.seeds)
-        episodes.push(await runTrainingEpisode(manifest, inputSize(arch), decide, { seed, ...options }));
+        episodes.push(await runTrainingEpisode(manifest, shape, decide, { seed, ...options }));
     } finally {
       await model.dispose();
     }
