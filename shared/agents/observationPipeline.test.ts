@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseAgentManifest } from './agentManifest.ts';
-import { applyPipeline, ObservationStack, observationSampleShape, pipelineOutputSize } from './observationPipeline.ts';
+import { parseAgentManifest, type PipelineOp } from './agentManifest.ts';
+import {
+  applyPipeline,
+  FramePipeline,
+  ObservationStack,
+  observationSampleShape,
+  pipelineOutputSize,
+} from './observationPipeline.ts';
 
 /** A frame whose pixel (y, x) has R = y, G = x, B = 200. */
 function gradientFrame(): Uint8Array {
@@ -80,6 +86,28 @@ describe('pipeline ops', () => {
   });
 });
 
+describe('FramePipeline (reused buffers)', () => {
+  it('gives what applyPipeline gives, frame after frame, for every op (upscaling included)', () => {
+    const pipeline: PipelineOp[] = [
+      { op: 'crop', top: 0, bottom: 12, left: 6, right: 6 },
+      { op: 'flipVertical' },
+      { op: 'grayscale', weights: [0.299, 0.587, 0.114], round: 'uint8' },
+      { op: 'resize', width: 128, height: 112, method: 'bilinear' },
+      { op: 'resize', width: 56, height: 42, method: 'nearest' },
+      { op: 'resize', width: 28, height: 21, method: 'area' },
+      { op: 'affine', scale: 1 / 255, offset: -0.5 },
+    ];
+    const runner = new FramePipeline(pipeline);
+    for (let k = 0; k < 3; k++) {
+      const frame = gradientFrame().map((v, i) => (v * (k + 1) + i) % 256);
+      const expected = applyPipeline(frame, pipeline);
+      const got = runner.run(frame);
+      expect([got.h, got.w, got.c]).toEqual([21, 28, 1]);
+      expect(Array.from(got.data)).toEqual(Array.from(expected.data));
+    }
+  });
+});
+
 describe('frame stack and tensor layouts', () => {
   const img = (v: number) => ({ h: 2, w: 2, c: 3, data: Float64Array.from({ length: 12 }, (_, i) => v * 100 + i) });
 
@@ -115,6 +143,21 @@ describe('frame stack and tensor layouts', () => {
     expect([out[0], out[12], out[24]]).toEqual([200, 300, 400]);
     stack.reset();
     expect(() => stack.pack(out, 0)).toThrow(/before any push/);
+  });
+
+  it('keeps its own copy of each frame, whatever the pusher does with its buffer afterwards', () => {
+    const stack = new ObservationStack(2, 'zeros', 'HWC_AS_NCHW');
+    const shared = img(1);
+    stack.push(shared);
+    shared.data.fill(7);
+    stack.push(shared);
+    const out = new Float32Array(24);
+    stack.pack(out, 0);
+    expect([out[0], out[11], out[12], out[23]]).toEqual([100, 111, 7, 7]);
+    stack.reset();
+    stack.push(img(5));
+    stack.pack(out, 0);
+    expect([out[0], out[12]]).toEqual([0, 500]);
   });
 
   it('sample shapes for each layout and for state features', () => {

@@ -72,43 +72,79 @@ export function pipelineChannels(pipeline: readonly PipelineOp[]): number {
   return pipelineOutputSize(pipeline).c;
 }
 
-/** Applies the per-frame ops to a 96×96×3 uint8 frame (row 0 = top). */
+/** Applies the per-frame ops to a 96×96×3 uint8 frame (row 0 = top); the result is the caller's. */
 export function applyPipeline(frame: Uint8Array, pipeline: readonly PipelineOp[]): PlaneImage {
-  if (frame.length !== FRAME_H * FRAME_W * FRAME_C) {
-    throw new RangeError(`a frame has ${FRAME_H * FRAME_W * FRAME_C} bytes, got ${frame.length}`);
-  }
-  let img: PlaneImage = { h: FRAME_H, w: FRAME_W, c: FRAME_C, data: Float64Array.from(frame) };
-  for (const op of pipeline) img = applyOp(img, op);
-  return img;
+  const img = new FramePipeline(pipeline).run(frame);
+  return { ...img, data: img.data.slice() };
 }
 
-function applyOp(img: PlaneImage, op: PipelineOp): PlaneImage {
+/**
+ * The per-frame ops of one manifest with their working memory: two buffers, used in turn, hold
+ * every stage, so preprocessing a frame allocates no pixel memory (at 50 Hz per car a fresh
+ * 96×96×3 float64 image per op is ~200 kB of garbage per step, whose freeing costs every thread
+ * of the process). {@link run}'s image lives in those buffers: it is valid until the next call.
+ */
+export class FramePipeline {
+  private readonly buffers: [Float64Array, Float64Array];
+
+  constructor(private readonly pipeline: readonly PipelineOp[]) {
+    let largest = FRAME_H * FRAME_W * FRAME_C;
+    pipeline.forEach((_, i) => {
+      const { h, w, c } = pipelineOutputSize(pipeline.slice(0, i + 1));
+      largest = Math.max(largest, h * w * c);
+    });
+    this.buffers = [new Float64Array(largest), new Float64Array(largest)];
+  }
+
+  run(frame: Uint8Array): PlaneImage {
+    if (frame.length !== FRAME_H * FRAME_W * FRAME_C) {
+      throw new RangeError(`a frame has ${FRAME_H * FRAME_W * FRAME_C} bytes, got ${frame.length}`);
+    }
+    const data = this.buffers[0].subarray(0, frame.length);
+    data.set(frame);
+    let img: PlaneImage = { h: FRAME_H, w: FRAME_W, c: FRAME_C, data };
+    for (let i = 0; i < this.pipeline.length; i++) {
+      img = applyOp(img, this.pipeline[i], this.buffers[(i + 1) % 2]);
+    }
+    return img;
+  }
+}
+
+/** One op from `img` into `into` (large enough, never `img`'s own buffer). */
+function applyOp(img: PlaneImage, op: PipelineOp, into: Float64Array): PlaneImage {
   switch (op.op) {
     case 'crop':
-      return crop(img, op.top, op.bottom, op.left, op.right);
+      return crop(img, op.top, op.bottom, op.left, op.right, into);
     case 'flipVertical':
-      return flipVertical(img);
+      return flipVertical(img, into);
     case 'grayscale':
-      return grayscale(img, op.weights, op.round);
+      return grayscale(img, op.weights, op.round, into);
     case 'resize':
       return op.method === 'nearest'
-        ? resizeNearest(img, op.height, op.width)
+        ? resizeNearest(img, op.height, op.width, into)
         : op.method === 'bilinear'
-          ? resizeBilinear(img, op.height, op.width)
-          : resizeArea(img, op.height, op.width);
+          ? resizeBilinear(img, op.height, op.width, into)
+          : resizeArea(img, op.height, op.width, into);
     case 'affine': {
-      const data = new Float64Array(img.data.length);
+      const data = into.subarray(0, img.data.length);
       for (let i = 0; i < data.length; i++) data[i] = img.data[i] * op.scale + op.offset;
       return { ...img, data };
     }
   }
 }
 
-function crop(img: PlaneImage, top: number, bottom: number, left: number, right: number): PlaneImage {
+function crop(
+  img: PlaneImage,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+  into: Float64Array,
+): PlaneImage {
   const h = img.h - top - bottom;
   const w = img.w - left - right;
   const { c } = img;
-  const data = new Float64Array(h * w * c);
+  const data = into.subarray(0, h * w * c);
   for (let y = 0; y < h; y++) {
     const from = ((y + top) * img.w + left) * c;
     data.set(img.data.subarray(from, from + w * c), y * w * c);
@@ -116,9 +152,9 @@ function crop(img: PlaneImage, top: number, bottom: number, left: number, right:
   return { h, w, c, data };
 }
 
-function flipVertical(img: PlaneImage): PlaneImage {
+function flipVertical(img: PlaneImage, into: Float64Array): PlaneImage {
   const row = img.w * img.c;
-  const data = new Float64Array(img.data.length);
+  const data = into.subarray(0, img.data.length);
   for (let y = 0; y < img.h; y++) data.set(img.data.subarray((img.h - 1 - y) * row, (img.h - y) * row), y * row);
   return { ...img, data };
 }
@@ -128,9 +164,10 @@ function grayscale(
   img: PlaneImage,
   [wr, wg, wb]: readonly [number, number, number],
   round: 'none' | 'uint8',
+  into: Float64Array,
 ): PlaneImage {
   const n = img.h * img.w;
-  const data = new Float64Array(n);
+  const data = into.subarray(0, n);
   const src = img.data;
   for (let i = 0; i < n; i++) {
     const g = wr * src[3 * i] + wg * src[3 * i + 1] + wb * src[3 * i + 2];
@@ -139,9 +176,9 @@ function grayscale(
   return { h: img.h, w: img.w, c: 1, data };
 }
 
-function resizeNearest(img: PlaneImage, h: number, w: number): PlaneImage {
+function resizeNearest(img: PlaneImage, h: number, w: number, into: Float64Array): PlaneImage {
   const { c } = img;
-  const data = new Float64Array(h * w * c);
+  const data = into.subarray(0, h * w * c);
   for (let y = 0; y < h; y++) {
     const sy = Math.min(img.h - 1, Math.floor((y * img.h) / h));
     for (let x = 0; x < w; x++) {
@@ -153,9 +190,9 @@ function resizeNearest(img: PlaneImage, h: number, w: number): PlaneImage {
 }
 
 /** Half-pixel centres, edge clamped, no antialiasing (OpenCV INTER_LINEAR / torch align_corners=False). */
-function resizeBilinear(img: PlaneImage, h: number, w: number): PlaneImage {
+function resizeBilinear(img: PlaneImage, h: number, w: number, into: Float64Array): PlaneImage {
   const { c } = img;
-  const data = new Float64Array(h * w * c);
+  const data = into.subarray(0, h * w * c);
   const sy = img.h / h;
   const sx = img.w / w;
   for (let y = 0; y < h; y++) {
@@ -180,11 +217,11 @@ function resizeBilinear(img: PlaneImage, h: number, w: number): PlaneImage {
   return { h, w, c, data };
 }
 
-function resizeArea(img: PlaneImage, h: number, w: number): PlaneImage {
+function resizeArea(img: PlaneImage, h: number, w: number, into: Float64Array): PlaneImage {
   const { c } = img;
   const fy = img.h / h;
   const fx = img.w / w;
-  const data = new Float64Array(h * w * c);
+  const data = into.subarray(0, h * w * c);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       for (let k = 0; k < c; k++) {
@@ -205,7 +242,9 @@ function resizeArea(img: PlaneImage, h: number, w: number): PlaneImage {
  * consulted are pushed.
  */
 export class ObservationStack {
+  /** Oldest first; each slot is this stack's own copy, reused as frames come and go. */
   private readonly frames: PlaneImage[] = [];
+  private spare: Float64Array[] = [];
 
   constructor(
     private readonly size: number,
@@ -214,18 +253,32 @@ export class ObservationStack {
   ) {}
 
   reset(): void {
+    for (const f of this.frames) this.spare.push(f.data);
     this.frames.length = 0;
   }
 
-  /** Adds the newest processed frame. */
+  /** Adds (a copy of) the newest processed frame. */
   push(img: PlaneImage): void {
     if (this.frames.length === 0) {
-      const filler = this.fill === 'repeat-first' ? img : { ...img, data: new Float64Array(img.data.length) };
-      for (let i = 0; i < this.size - 1; i++) this.frames.push(filler);
+      for (let i = 0; i < this.size - 1; i++) {
+        const data = this.slot(img.data.length);
+        if (this.fill === 'repeat-first') data.set(img.data);
+        else data.fill(0);
+        this.frames.push({ h: img.h, w: img.w, c: img.c, data });
+      }
     } else {
-      this.frames.shift();
+      this.spare.push(this.frames.shift()!.data);
     }
-    this.frames.push(img);
+    const data = this.slot(img.data.length);
+    data.set(img.data);
+    this.frames.push({ h: img.h, w: img.w, c: img.c, data });
+  }
+
+  private slot(length: number): Float64Array {
+    const reused = this.spare.pop();
+    if (reused !== undefined && reused.length === length) return reused;
+    if (reused !== undefined) this.spare = [];
+    return new Float64Array(length);
   }
 
   /** Writes the stacked sample into `out` at `offset` (float32 rounding happens here). */

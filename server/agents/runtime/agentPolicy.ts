@@ -5,7 +5,7 @@
  */
 import type { AgentManifest } from '../../../shared/agents/agentManifest.ts';
 import { decodeAction } from '../../../shared/agents/actionDecoder.ts';
-import { applyPipeline, ObservationStack } from '../../../shared/agents/observationPipeline.ts';
+import { FramePipeline, ObservationStack } from '../../../shared/agents/observationPipeline.ts';
 import type { CarAction } from '../../../shared/sim/race.ts';
 import type { PolicyModel } from './policyModel.ts';
 
@@ -31,6 +31,7 @@ const ZERO_ACTION: CarAction = { steer: 0, gas: 0, brake: 0 };
 
 export class AgentCarController {
   private readonly stack: ObservationStack;
+  private readonly pipeline: FramePipeline;
   /** The action applied until the next decision. */
   action: CarAction = ZERO_ACTION;
   faults = 0;
@@ -41,6 +42,7 @@ export class AgentCarController {
   constructor(readonly policy: AgentPolicy) {
     const o = policy.manifest.observation;
     this.stack = new ObservationStack(o.frameStack.size, o.frameStack.fill, o.tensor.layout);
+    this.pipeline = new FramePipeline(o.pipeline);
   }
 
   /** Episode start: empty stack, zero action, counters cleared. */
@@ -65,7 +67,7 @@ export class AgentCarController {
       batch.set(observation.features, offset);
       return;
     }
-    this.stack.push(applyPipeline(observation.frame, this.policy.manifest.observation.pipeline));
+    this.stack.push(this.pipeline.run(observation.frame));
     this.stack.pack(batch, offset);
   }
 

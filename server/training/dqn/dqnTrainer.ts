@@ -19,7 +19,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeStateFeatures, STATE_FEATURE_COUNT } from '../../../shared/agents/stateFeatures.ts';
-import { applyPipeline } from '../../../shared/agents/observationPipeline.ts';
+import { FramePipeline } from '../../../shared/agents/observationPipeline.ts';
 import { createCarRacingEnv, type CarRacingEnv } from '../../../shared/env/carRacingEnv.ts';
 import type { Architecture } from '../../agents/architectures/architecture.ts';
 import { inputSize } from '../../agents/architectures/architecture.ts';
@@ -120,6 +120,7 @@ export async function loadTfjsForTraining(backend: 'wasm' | 'cpu'): Promise<Tf> 
 class DqnEnvironment {
   readonly env: CarRacingEnv;
   private frame: Uint8Array | null = null;
+  private readonly pipeline = new FramePipeline(SEED_DQN_PIPELINE);
   episodeReturn = 0;
   episodeSeed = 0;
 
@@ -163,7 +164,7 @@ class DqnEnvironment {
     } else {
       if (this.frame === null) throw new Error('no frame rendered');
       // One channel: NHWC and NCHW are the same memory.
-      out.set(applyPipeline(this.frame, SEED_DQN_PIPELINE).data);
+      out.set(this.pipeline.run(this.frame).data);
     }
     return out;
   }
