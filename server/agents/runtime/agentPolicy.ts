@@ -31,7 +31,8 @@ const ZERO_ACTION: CarAction = { steer: 0, gas: 0, brake: 0 };
 
 export class AgentCarController {
   private readonly stack: ObservationStack;
-  private readonly pipeline: FramePipeline;
+  /** The frame preprocessing and its buffers; made on the first frame (state agents need none). */
+  private pipeline: FramePipeline | null = null;
   /** The action applied until the next decision. */
   action: CarAction = ZERO_ACTION;
   faults = 0;
@@ -42,7 +43,6 @@ export class AgentCarController {
   constructor(readonly policy: AgentPolicy) {
     const o = policy.manifest.observation;
     this.stack = new ObservationStack(o.frameStack.size, o.frameStack.fill, o.tensor.layout);
-    this.pipeline = new FramePipeline(o.pipeline);
   }
 
   /** Episode start: empty stack, zero action, counters cleared. */
@@ -67,6 +67,7 @@ export class AgentCarController {
       batch.set(observation.features, offset);
       return;
     }
+    this.pipeline ??= new FramePipeline(this.policy.manifest.observation.pipeline);
     this.stack.push(this.pipeline.run(observation.frame));
     this.stack.pack(batch, offset);
   }
