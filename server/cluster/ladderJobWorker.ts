@@ -12,7 +12,8 @@ import type { RaceResults } from '../../shared/protocol/events.ts';
 import type { Lobby } from '../lobby/lobby.ts';
 import type { Logger } from '../log.ts';
 import type { ResultsSink } from '../rooms/resultsSink.ts';
-import { raceChannel, type ArenaIo } from '../transport/socketRaceBroadcaster.ts';
+import type { ArenaIo } from '../transport/socketRaceBroadcaster.ts';
+import { countSpectators } from '../transport/spectatorCounter.ts';
 import { LADDER_QUEUE, type LadderJobData } from './ladderQueue.ts';
 
 /** A ResultsSink that lets the job wait for its race's results to be stored. */
@@ -111,22 +112,21 @@ export class LadderJobWorker {
 
   private async hasSpectators(raceId: string): Promise<boolean> {
     try {
-      return (await this.options.io.in(raceChannel(raceId)).fetchSockets()).length > 0;
+      return (await countSpectators(this.options.io, [raceId])).has(raceId);
     } catch (err) {
       this.options.log.warn({ err, raceId }, 'could not count spectators; racing in real time');
       return true;
     }
   }
 
-  /** One `fetchSockets` over every running race's channel (one request to each process), not one per race. */
+  /** Every running race's audience in one round (countSpectators). */
   private async checkAudience(): Promise<void> {
     const { lobby, io, log } = this.options;
     const live = [...this.running].filter((id) => lobby.has(id) && lobby.get(id).status !== 'finished');
     if (live.length === 0) return;
-    let watchedRaces: Set<string>;
+    let watchedRaces: Map<string, number>;
     try {
-      const sockets = await io.in(live.map(raceChannel)).fetchSockets();
-      watchedRaces = new Set(sockets.flatMap((s) => (s.data.raceId === undefined ? [] : [s.data.raceId])));
+      watchedRaces = await countSpectators(io, live);
     } catch (err) {
       log.warn({ err }, 'could not count spectators');
       return;
