@@ -1,5 +1,7 @@
 import { World } from 'planck';
 import { FPS } from './constants.ts';
+// planck's revolute-joint velocity solver without temporaries (bit-identical; see the module)
+import './planckRevoluteSolver.ts';
 
 /**
  * The Box2D world as Gymnasium's CarRacing configures it (spec §2.3, §5.4): no gravity,
