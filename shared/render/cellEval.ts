@@ -281,6 +281,8 @@ const wAcc = new Float64Array(2);
 const wWraps = new Int32Array(2);
 const wKk = new Int32Array(2);
 const wSlots = new Int32Array(2);
+/** 1: the walked edge comes after the slot edges in drawing order (its pixels go after theirs). */
+const wAfter = new Uint8Array(2);
 const slotN = new Int32Array(2 * MAXR);
 const slotX = new Int32Array(2 * MAXR * 16);
 const slotA = new Int32Array(2 * MAXR * 16);
@@ -344,10 +346,15 @@ function xMajorReaches(ls: Layers, q: number, c0: number, c1: number, yBase: num
   return ya <= yTop && yb >= yBase;
 }
 
-/** Prepares the outline edges of layer l (as k) for rows [r0, r1], columns [c0, c1]. */
+/**
+ * Prepares the outline edges of layer l (as k) for rows [r0, r1], columns [c0, c1]: one y-major
+ * edge is walked row by row when it is the first or the last relevant edge in drawing order
+ * (wAfter), the others are bucketed into the row slots.
+ */
 function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0: number, r1: number): boolean {
   wYq[k] = -1;
   wSlots[k] = 0;
+  wAfter[k] = 0;
   if (ls.kind[l] !== LAYER_GFX) return true;
   const eEnd = ls.edgeStart[l] + ls.edgeCount[l];
   const eXa = ls.eXa;
@@ -361,9 +368,11 @@ function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0
     if (type === 0) continue;
     if (type === 3 && !yMajorReaches(ls, q, c0, c1, WINDOW_H - 1 - r1, WINDOW_H - 1 - r0)) continue;
     if (type === 4 && !xMajorReaches(ls, q, c0, c1, WINDOW_H - 1 - r1, WINDOW_H - 1 - r0)) continue;
-    if (type === 3 && wYq[k] < 0 && wSlots[k] === 0) {
-      // the y-major edge comes first in drawing order among the relevant ones
+    if (type === 3 && wYq[k] < 0) {
+      // walked: before the slot pixels if no relevant edge came earlier, else after them (as
+      // long as no relevant edge comes later)
       wYq[k] = q;
+      wAfter[k] = wSlots[k] !== 0 ? 1 : 0;
       const yy0 = ls.eYY0[q];
       wYY0[k] = yy0;
       wDY[k] = ls.eDY[q];
@@ -386,22 +395,34 @@ function setupEdges(ls: Layers, k: number, l: number, c0: number, c1: number, r0
       slotN.fill(0, k * MAXR, k * MAXR + nr);
       wSlots[k] = 1;
     }
+    if (wYq[k] >= 0 && wAfter[k] !== 0) {
+      // the walked edge is not the last one after all: its pixels join the slots first
+      if (!slotEdge(ls, wYq[k], k, c0, c1, r0, r1)) return false;
+      wYq[k] = -1;
+      wAfter[k] = 0;
+    }
     if (type === 4) {
       // x-major: bucket its pixels by row directly (same pixels and order as edgePixelsInBox)
       if (!slotXMajor(ls, q, k * MAXR, c0, c1, WINDOW_H - 1 - r1, WINDOW_H - 1 - r0)) return false;
       continue;
     }
-    const ra = eR0[q] > r0 ? eR0[q] : r0;
-    const rb = eR1[q] < r1 ? eR1[q] : r1;
-    const m = edgePixelsInBox(ls, q, c0, c1, ra, rb, tmpX, tmpT, tmpA, 0);
-    for (let p = 0; p < m; p++) {
-      const t = k * MAXR + tmpT[p] - r0;
-      const n = slotN[t];
-      if (n >= 16) return false;
-      slotX[t * 16 + n] = tmpX[p];
-      slotA[t * 16 + n] = tmpA[p];
-      slotN[t] = n + 1;
-    }
+    if (!slotEdge(ls, q, k, c0, c1, r0, r1)) return false;
+  }
+  return true;
+}
+
+/** Appends the pixels of outline edge q in the cell to the row slots of layer k (false: overflow). */
+function slotEdge(ls: Layers, q: number, k: number, c0: number, c1: number, r0: number, r1: number): boolean {
+  const ra = ls.eR0[q] > r0 ? ls.eR0[q] : r0;
+  const rb = ls.eR1[q] < r1 ? ls.eR1[q] : r1;
+  const m = edgePixelsInBox(ls, q, c0, c1, ra, rb, tmpX, tmpT, tmpA, 0);
+  for (let p = 0; p < m; p++) {
+    const t = k * MAXR + tmpT[p] - r0;
+    const n = slotN[t];
+    if (n >= 16) return false;
+    slotX[t * 16 + n] = tmpX[p];
+    slotA[t * 16 + n] = tmpA[p];
+    slotN[t] = n + 1;
   }
   return true;
 }
@@ -491,46 +512,8 @@ function survivors(
   c1: number,
   nsv: number,
 ): number {
-  if (wYq[k] >= 0) {
-    const y = WINDOW_H - 1 - r;
-    const x1 = wX1[k];
-    if (y === wY1[k] && x1 >= c0 && x1 <= c1 && (x1 < a || x1 > b)) {
-      survX[nsv] = x1;
-      survA[nsv++] = 255;
-    }
-    const kk = y - wYY0[k];
-    if (kk >= 1 && kk < wDY[k]) {
-      let kkCur = wKk[k];
-      if (kkCur < kk) {
-        let acc = wAcc[k];
-        let wraps = wWraps[k];
-        const adj = wAdj[k];
-        while (kkCur < kk) {
-          acc += adj;
-          if (acc >= TWO32) {
-            acc -= TWO32;
-            wraps++;
-          }
-          kkCur++;
-        }
-        wAcc[k] = acc;
-        wWraps[k] = wraps;
-        wKk[k] = kkCur;
-      }
-      const xdir = wXdir[k];
-      const x = wXX0[k] + xdir * wWraps[k];
-      const w = wAcc[k] >>> 24;
-      if (w < 254 && x >= c0 && x <= c1 && (x < a || x > b)) {
-        survX[nsv] = x;
-        survA[nsv++] = (255 * (255 - w)) >> 8;
-      }
-      const x2 = x + xdir;
-      if (w > 1 && x2 >= c0 && x2 <= c1 && (x2 < a || x2 > b)) {
-        survX[nsv] = x2;
-        survA[nsv++] = (255 * w) >> 8;
-      }
-    }
-  }
+  const after = wAfter[k] !== 0;
+  if (!after) nsv = walkedSurvivors(k, r, a, b, c0, c1, nsv);
   if (wSlots[k] !== 0) {
     const t = k * MAXR + r - r0;
     const end = t * 16 + slotN[t];
@@ -539,6 +522,51 @@ function survivors(
       if (x >= a && x <= b) continue;
       survX[nsv] = x;
       survA[nsv++] = slotA[p];
+    }
+  }
+  if (after) nsv = walkedSurvivors(k, r, a, b, c0, c1, nsv);
+  return nsv;
+}
+
+/** The walked y-major edge's part of survivors (none if layer k has no walked edge). */
+function walkedSurvivors(k: number, r: number, a: number, b: number, c0: number, c1: number, nsv: number): number {
+  if (wYq[k] < 0) return nsv;
+  const y = WINDOW_H - 1 - r;
+  const x1 = wX1[k];
+  if (y === wY1[k] && x1 >= c0 && x1 <= c1 && (x1 < a || x1 > b)) {
+    survX[nsv] = x1;
+    survA[nsv++] = 255;
+  }
+  const kk = y - wYY0[k];
+  if (kk >= 1 && kk < wDY[k]) {
+    let kkCur = wKk[k];
+    if (kkCur < kk) {
+      let acc = wAcc[k];
+      let wraps = wWraps[k];
+      const adj = wAdj[k];
+      while (kkCur < kk) {
+        acc += adj;
+        if (acc >= TWO32) {
+          acc -= TWO32;
+          wraps++;
+        }
+        kkCur++;
+      }
+      wAcc[k] = acc;
+      wWraps[k] = wraps;
+      wKk[k] = kkCur;
+    }
+    const xdir = wXdir[k];
+    const x = wXX0[k] + xdir * wWraps[k];
+    const w = wAcc[k] >>> 24;
+    if (w < 254 && x >= c0 && x <= c1 && (x < a || x > b)) {
+      survX[nsv] = x;
+      survA[nsv++] = (255 * (255 - w)) >> 8;
+    }
+    const x2 = x + xdir;
+    if (w > 1 && x2 >= c0 && x2 <= c1 && (x2 < a || x2 > b)) {
+      survX[nsv] = x2;
+      survA[nsv++] = (255 * w) >> 8;
     }
   }
   return nsv;
@@ -1210,6 +1238,28 @@ function fusedGeometry(ls: Layers, i: number, j: number, n: number, l0: number, 
 }
 
 /**
+ * X-sum change of a row of bin j when columns [ca, cb] (clipped to [c0, c1]; empty if ca > cb)
+ * turn from value u to value v; offFirst / offLast: WOFF of the bin's first and last column.
+ */
+function runDelta(
+  offFirst: number,
+  offLast: number,
+  c0: number,
+  c1: number,
+  ca: number,
+  cb: number,
+  v: number,
+  u: number,
+): number {
+  if (ca > cb || v === u) return 0;
+  const d = v - u;
+  let s = d * (cb - ca + 1);
+  if (ca === c0) s += WT[offFirst + v] - WT[offFirst + u] - d;
+  if (cb === c1) s += WT[offLast + v] - WT[offLast + u] - d;
+  return s;
+}
+
+/**
  * Y-pass sum of one channel class of a fused cell (after fusedGeometry): values bv (base),
  * p0v (layer 0), p1v (layer 1).
  */
@@ -1275,24 +1325,66 @@ function fusedClass(i: number, j: number, bv: number, p0v: number, p1v: number):
       }
       xv = XOUT[sum];
     } else {
-      // both layers partly on the row: pixel by pixel
-      for (let x = 0; x <= w; x++) scratch[x] = bv;
-      for (let k = 0; k < 2; k++) {
-        const pv = k === 0 ? p0v : p1v;
-        for (let p = rowS0[t * 2 + k]; p < rowS1[t * 2 + k]; p++) {
-          const xi = survX[p] - c0;
-          const al = survA[p];
-          const v = scratch[xi];
-          scratch[xi] = al === 255 ? pv : v + (((pv - v) * al) >> 8);
+      // both layers partly on the row: the spans as runs over bv (layer 1's over layer 0's),
+      // then the outline pixels as per-column corrections. The same integer sum as painting
+      // the row pixel by pixel, summed in another order.
+      const a0 = rowA[t * 2];
+      const b0 = rowB[t * 2];
+      const a1 = rowA[t * 2 + 1];
+      const b1 = rowB[t * 2 + 1];
+      const ca0 = a0 < c0 ? c0 : a0;
+      const cb0 = b0 > c1 ? c1 : b0;
+      const ca1 = a1 < c0 ? c0 : a1;
+      const cb1 = b1 > c1 ? c1 : b1;
+      let sum = US[jT + bv] + runDelta(offFirst, offLast, c0, c1, ca0, cb0, p0v, bv);
+      sum += runDelta(offFirst, offLast, c0, c1, ca1, cb1, p1v, bv);
+      // the part of layer 0's run under layer 1's was counted twice
+      sum -= runDelta(offFirst, offLast, c0, c1, ca0 > ca1 ? ca0 : ca1, cb0 < cb1 ? cb0 : cb1, p0v, bv);
+      const s00 = rowS0[t * 2];
+      const s01 = rowS1[t * 2];
+      const s10 = rowS0[t * 2 + 1];
+      const s11 = rowS1[t * 2 + 1];
+      if (s01 > s00 || s11 > s10) {
+        if (++stampNow > 0x3fffffff) {
+          colStamp.fill(0);
+          stampNow = 1;
         }
-        let a = rowA[t * 2 + k];
-        let b = rowB[t * 2 + k];
-        if (a < c0) a = c0;
-        if (b > c1) b = c1;
-        for (let x = a; x <= b; x++) scratch[x - c0] = pv;
+        let nt = 0;
+        // layer 0's outline pixels (outside its span) over bv; those under layer 1's span vanish
+        for (let p = s00; p < s01; p++) {
+          const x = survX[p];
+          if (x >= a1 && x <= b1) continue;
+          const xi = x - c0;
+          if (colStamp[xi] !== stampNow) {
+            colStamp[xi] = stampNow;
+            colVal[xi] = bv;
+            touched[nt++] = xi;
+          }
+          const al = survA[p];
+          const v = colVal[xi];
+          colVal[xi] = al === 255 ? p0v : v + (((p0v - v) * al) >> 8);
+        }
+        // layer 1's outline pixels (outside its span) over whatever layer 0 left there
+        for (let p = s10; p < s11; p++) {
+          const x = survX[p];
+          const xi = x - c0;
+          if (colStamp[xi] !== stampNow) {
+            colStamp[xi] = stampNow;
+            colVal[xi] = x >= a0 && x <= b0 ? p0v : bv;
+            touched[nt++] = xi;
+          }
+          const al = survA[p];
+          const v = colVal[xi];
+          colVal[xi] = al === 255 ? p1v : v + (((p1v - v) * al) >> 8);
+        }
+        // touched columns are outside layer 1's span: the runs assumed p0v or bv there
+        for (let p = 0; p < nt; p++) {
+          const xi = touched[p];
+          const x = xi + c0;
+          const off = WOFF[wo + xi];
+          sum += WT[off + colVal[xi]] - WT[off + (x >= a0 && x <= b0 ? p0v : bv)];
+        }
       }
-      let sum = 0;
-      for (let x = 0; x <= w; x++) sum += WT[WOFF[wo + x] + scratch[x]];
       xv = XOUT[sum];
     }
     if (t === 0 && Y_HAS_HI[i]) ysum += YHI_T[(i - 1) * 256 + xv];
@@ -1334,7 +1426,7 @@ export function evaluateSingle(
       bv = bg;
       pv = pg;
     } else if (bv !== bg || pv !== pg) {
-      return false;
+      return evaluateSingleClasses(ls, i, j, l, B, P, out, o);
     }
   }
   if (bb !== pb) {
@@ -1342,7 +1434,7 @@ export function evaluateSingle(
       bv = bb;
       pv = pb;
     } else if (bv !== bb || pv !== pb) {
-      return false;
+      return evaluateSingleClasses(ls, i, j, l, B, P, out, o);
     }
   }
   if (bv < 0) {
@@ -1357,6 +1449,46 @@ export function evaluateSingle(
   out[o] = br !== pr ? v : UNIFORM[br];
   out[o + 1] = bg !== pg ? v : UNIFORM[bg];
   out[o + 2] = bb !== pb ? v : UNIFORM[bb];
+  return true;
+}
+
+/**
+ * evaluateSingle with two or three channel classes: evalA straight away (what evaluateCell
+ * would do for this cell after the same class test). False when evaluateCell must handle it.
+ */
+function evaluateSingleClasses(
+  ls: Layers,
+  i: number,
+  j: number,
+  l: number,
+  B: number,
+  P: number,
+  out: Uint8Array,
+  o: number,
+): boolean {
+  let nCls = 0;
+  for (let ch = 0; ch < 3; ch++) {
+    const sh = 16 - 8 * ch;
+    const b = (B >> sh) & 255;
+    const p = (P >> sh) & 255;
+    if (b === p) {
+      chCls[ch] = -1;
+      continue;
+    }
+    let found = -1;
+    for (let c = 0; c < nCls; c++) if (clsB[c] === b && clsP0[c] === p) found = c;
+    if (found < 0) {
+      found = nCls++;
+      clsB[found] = b;
+      clsP0[found] = p;
+    }
+    chCls[ch] = found;
+  }
+  if (!evalA(ls, i, j, l, nCls)) return false;
+  for (let ch = 0; ch < 3; ch++) {
+    const cl = chCls[ch];
+    out[o + ch] = cl < 0 ? UNIFORM[(B >> (16 - 8 * ch)) & 255] : YOUT[clsSum[cl]];
+  }
   return true;
 }
 

@@ -26,6 +26,11 @@ export interface Cells {
   /** multi membership: multiMark[c] === stamp. */
   multiMark: Int32Array;
   stamp: number;
+  /**
+   * Per output row band: the last layer known to fill the band's whole support, edge to edge,
+   * or -1 (markOpaqueBands). Earlier layers are hidden there and not classified.
+   */
+  coveredBy: Int32Array;
 }
 
 export function newCells(): Cells {
@@ -37,6 +42,7 @@ export function newCells(): Cells {
     nMulti: 0,
     multiMark: new Int32Array(NC),
     stamp: 0,
+    coveredBy: new Int32Array(STATE_H),
   };
 }
 
@@ -44,6 +50,7 @@ export function resetCells(cells: Cells): void {
   cells.lastFull.fill(-1);
   cells.nLayers.fill(0);
   cells.nMulti = 0;
+  cells.coveredBy.fill(-1);
   if (++cells.stamp > 0x3fffffff) {
     cells.multiMark.fill(0);
     cells.stamp = 1;
@@ -98,6 +105,29 @@ function appendLayer(cells: Cells, c: number, l: number, nLayers: Uint8Array, la
 
 const edgeRange = new Int32Array(2);
 
+/**
+ * Records the bands whose whole support layer l fills (one span per row from column 0 to the
+ * last column). Classifying l there makes all 96 cells uniform with l and empties their lists,
+ * so whatever earlier layers marked in such a band is overwritten: classifyLayer skips those
+ * bands for earlier layers (the HUD's black bar hides the view's bottom rows this way).
+ */
+export function markOpaqueBands(cells: Cells, ls: Layers, l: number): void {
+  const lo = ls.rowLo[l];
+  const hi = ls.rowHi[l];
+  if (hi < lo || ls.kind[l] === LAYER_TEXT) return;
+  const e0 = ls.base[l] - lo;
+  const xa = X_AXIS.lo[0];
+  const xb = X_AXIS.hi[STATE_W - 1];
+  for (let i = Y_AXIS.firstStartingAtOrAfter[lo]; i < STATE_H && YHI[i] <= hi; i++) {
+    let opaque = true;
+    for (let r = YLO[i]; r <= YHI[i] && opaque; r++) {
+      const e = e0 + r;
+      opaque = ls.nSpans[e] === 1 && ls.spanA[e * MAX_SPANS] <= xa && ls.spanB[e * MAX_SPANS] >= xb;
+    }
+    if (opaque && l > cells.coveredBy[i]) cells.coveredBy[i] = l;
+  }
+}
+
 export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
   const lo = ls.rowLo[l];
   const hi = ls.rowHi[l];
@@ -117,7 +147,10 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
   // outline pixels can reach a couple of rows beyond the fill
   const iFirst = Y_AXIS.firstEndingAtOrAfter[gfx && lo > 3 ? lo - 3 : gfx ? 0 : lo];
   const iLast = Y_AXIS.lastStartingAtOrBefore[gfx && hi < WINDOW_H - 4 ? hi + 3 : gfx ? WINDOW_H - 1 : hi];
+  const coveredBy = cells.coveredBy;
   for (let i = iFirst; i <= iLast; i++) {
+    // hidden under a later layer filling the whole band
+    if (coveredBy[i] > l) continue;
     const r0 = YLO[i];
     const r1 = YHI[i];
     let full = canFill && r0 >= lo && r1 <= hi;
@@ -170,6 +203,87 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
   }
 }
 
+/** pairBand memo, per (layer l, band i): stamp and the cell range [pairJLo, pairJHi]. */
+let pairStamp = new Int32Array(256 * STATE_H);
+let pairJLo = new Int8Array(256 * STATE_H);
+let pairJHi = new Int8Array(256 * STATE_H);
+let pairStampNow = 0;
+
+/**
+ * Index into pairJLo / pairJHi of the cells j of band i whose support the fills of layers l and
+ * l + 1 cover on every row of the band, as the union of one span each that touch (or one span
+ * alone where the other layer has none on the row): every such cell passes the row test of
+ * reduceAdjacentPairs. Rows with several spans, or with two spans that do not touch, leave
+ * the range empty or smaller (those cells run the row test). Computed once per frame.
+ */
+function pairBand(ls: Layers, l: number, i: number): number {
+  const k = l * STATE_H + i;
+  if (pairStamp[k] === pairStampNow) return k;
+  pairStamp[k] = pairStampNow;
+  const r0 = YLO[i];
+  const r1 = YHI[i];
+  const loA = ls.rowLo[l];
+  const hiA = ls.rowHi[l];
+  const loZ = ls.rowLo[l + 1];
+  const hiZ = ls.rowHi[l + 1];
+  const ebA = ls.base[l] - loA;
+  const ebZ = ls.base[l + 1] - loZ;
+  const nSpans = ls.nSpans;
+  const spanA = ls.spanA;
+  const spanB = ls.spanB;
+  // columns covered on every row so far
+  let uA = 0;
+  let uB = WINDOW_W - 1;
+  for (let r = r0; r <= r1 && uA <= uB; r++) {
+    let a1 = 1;
+    let b1 = 0;
+    let a2 = 1;
+    let b2 = 0;
+    if (r >= loA && r <= hiA) {
+      const e = ebA + r;
+      const ns = nSpans[e];
+      if (ns > 1) uB = -1;
+      else if (ns === 1) {
+        a1 = spanA[e * MAX_SPANS];
+        b1 = spanB[e * MAX_SPANS];
+      }
+    }
+    if (r >= loZ && r <= hiZ) {
+      const e = ebZ + r;
+      const ns = nSpans[e];
+      if (ns > 1) uB = -1;
+      else if (ns === 1) {
+        a2 = spanA[e * MAX_SPANS];
+        b2 = spanB[e * MAX_SPANS];
+      }
+    }
+    let a: number;
+    let b: number;
+    if (a2 > b2) {
+      a = a1;
+      b = b1;
+    } else if (a1 > b1 || (a2 <= b1 + 1 && a1 <= b2 + 1)) {
+      // l + 1's span alone, or the union of two touching spans
+      a = a1 <= b1 && a1 < a2 ? a1 : a2;
+      b = a1 <= b1 && b1 > b2 ? b1 : b2;
+    } else {
+      // two separate spans: l's alone (a subset of what the row test accepts)
+      a = a1;
+      b = b1;
+    }
+    if (a > uA) uA = a;
+    if (b < uB) uB = b;
+  }
+  if (uA <= uB) {
+    pairJLo[k] = X_AXIS.firstStartingAtOrAfter[uA];
+    pairJHi[k] = X_AXIS.lastEndingAtOrBefore[uB];
+  } else {
+    pairJLo[k] = 1;
+    pairJHi[k] = 0;
+  }
+  return k;
+}
+
 /**
  * Consecutive layers l and l + 1 (a tile and the next tile or its kerb, two car fixtures) whose
  * fills together cover every support pixel of the cell hide everything drawn before them there:
@@ -177,6 +291,11 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
  * outline pixels lie outside l's fill, hence inside l + 1's, and l + 1's outline pixels lie
  * inside l's fill, so blending them over l's colour is exact. Shortens the lists of most
  * tile-boundary cells from two layers to one.
+ *
+ * The row test is shared by the cells of a band: pairBand gives, once per (l, band), the cells
+ * whose support the two fills cover on every row of the band in the common layout (one span
+ * each, touching); only the other cells run the per-cell row test. Same decisions as the
+ * per-cell test alone.
  */
 export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
   const nLayers = cells.nLayers;
@@ -185,6 +304,20 @@ export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
   const spanA = ls.spanA;
   const spanB = ls.spanB;
   const multi = cells.multi;
+  const kind = ls.kind;
+  const rowLo = ls.rowLo;
+  const rowHi = ls.rowHi;
+  const base = ls.base;
+  if (pairStamp.length < ls.count * STATE_H) {
+    pairStamp = new Int32Array(ls.count * 2 * STATE_H);
+    pairJLo = new Int8Array(ls.count * 2 * STATE_H);
+    pairJHi = new Int8Array(ls.count * 2 * STATE_H);
+    pairStampNow = 0;
+  }
+  if (++pairStampNow > 0x3fffffff) {
+    pairStamp.fill(0);
+    pairStampNow = 1;
+  }
   for (let m = 0; m < cells.nMulti; m++) {
     const c = multi[m];
     const i = (c / STATE_W) | 0;
@@ -199,45 +332,61 @@ export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
     for (let k = n - 2; k >= 0; k--) {
       const la = layers[lb + k];
       const lz = layers[lb + k + 1];
-      if (lz !== la + 1 || ls.kind[la] === LAYER_TEXT || ls.kind[lz] === LAYER_TEXT) continue;
-      if (ls.rowLo[la] > r0 && ls.rowLo[lz] > r0) continue;
-      let covered = true;
-      for (let r = r0; r <= r1 && covered; r++) {
-        let a1 = 1;
-        let b1 = 0;
-        let a2 = 1;
-        let b2 = 0;
-        if (r >= ls.rowLo[la] && r <= ls.rowHi[la]) {
-          const e = ls.base[la] + (r - ls.rowLo[la]);
-          if (nSpans[e] > 1) {
+      if (lz !== la + 1 || kind[la] === LAYER_TEXT || kind[lz] === LAYER_TEXT) continue;
+      const loA = rowLo[la];
+      const loZ = rowLo[lz];
+      if (loA > r0 && loZ > r0) continue;
+      // band-level answer first (a subset of the cells the row test accepts)
+      const pb = pairBand(ls, la, i);
+      let covered = j >= pairJLo[pb] && j <= pairJHi[pb];
+      if (!covered) {
+        covered = true;
+        const hiA = rowHi[la];
+        const hiZ = rowHi[lz];
+        const ebA = base[la] - loA;
+        const ebZ = base[lz] - loZ;
+        for (let r = r0; r <= r1; r++) {
+          let a1 = 1;
+          let b1 = 0;
+          let a2 = 1;
+          let b2 = 0;
+          if (r >= loA && r <= hiA) {
+            const e = ebA + r;
+            const ns = nSpans[e];
+            if (ns > 1) {
+              covered = false;
+              break;
+            }
+            if (ns === 1) {
+              a1 = spanA[e * MAX_SPANS];
+              b1 = spanB[e * MAX_SPANS];
+            }
+          }
+          if (r >= loZ && r <= hiZ) {
+            const e = ebZ + r;
+            const ns = nSpans[e];
+            if (ns > 1) {
+              covered = false;
+              break;
+            }
+            if (ns === 1) {
+              a2 = spanA[e * MAX_SPANS];
+              b2 = spanB[e * MAX_SPANS];
+            }
+          }
+          if ((a1 <= c0 && b1 >= c1) || (a2 <= c0 && b2 >= c1)) continue;
+          if (!(
+            a1 <= b1 &&
+            a2 <= b2 &&
+            (a1 < a2 ? a1 : a2) <= c0 &&
+            (b1 > b2 ? b1 : b2) >= c1 &&
+            a2 <= b1 + 1 &&
+            a1 <= b2 + 1
+          )) {
             covered = false;
             break;
           }
-          if (nSpans[e] === 1) {
-            a1 = spanA[e * MAX_SPANS];
-            b1 = spanB[e * MAX_SPANS];
-          }
         }
-        if (r >= ls.rowLo[lz] && r <= ls.rowHi[lz]) {
-          const e = ls.base[lz] + (r - ls.rowLo[lz]);
-          if (nSpans[e] > 1) {
-            covered = false;
-            break;
-          }
-          if (nSpans[e] === 1) {
-            a2 = spanA[e * MAX_SPANS];
-            b2 = spanB[e * MAX_SPANS];
-          }
-        }
-        if (a1 <= c0 && b1 >= c1) continue;
-        if (a2 <= c0 && b2 >= c1) continue;
-        covered =
-          a1 <= b1 &&
-          a2 <= b2 &&
-          (a1 < a2 ? a1 : a2) <= c0 &&
-          (b1 > b2 ? b1 : b2) >= c1 &&
-          a2 <= b1 + 1 &&
-          a1 <= b2 + 1;
       }
       if (!covered) continue;
       // base = la; keep the layers after it

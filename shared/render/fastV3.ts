@@ -8,15 +8,15 @@
  * 3. Uniform cells cost a table lookup; mixed cells are evaluated from their base colour and
  *    layer list only.
  */
-import { STATE_H, STATE_W } from '../sim/constants.ts';
+import { STATE_H, STATE_W, WINDOW_H } from '../sim/constants.ts';
 import { newCamera, setCamera } from './camera.ts';
 import { evaluateCell, evaluateSingle, type EvalContext } from './cellEval.ts';
-import { UNIFORM } from './cellGrid.ts';
-import { CAP, classifyLayer, newCells, reduceAdjacentPairs, resetCells } from './cells.ts';
+import { UNIFORM, Y_AXIS } from './cellGrid.ts';
+import { CAP, classifyLayer, markOpaqueBands, newCells, reduceAdjacentPairs, resetCells } from './cells.ts';
 import { hudQuads, newHudQuads } from './hud.ts';
 import { addDrawLayer, addGfxLayer, addTextLayer, LAYER_TEXT, newLayers, resetLayers } from './layers.ts';
-import type { ObservationScene } from './observationScene.ts';
-import { formatScore, newTextStrip, renderTextStrip, TEXT_HEIGHT } from './scoreText.ts';
+import type { CarRenderState, ObservationScene } from './observationScene.ts';
+import { formatScore, newTextStrip, renderTextStrip, TEXT_HEIGHT, type TextStrip } from './scoreText.ts';
 import { buildVisibleShapes, newShapeList, SHAPE_GFX } from './shapes.ts';
 
 export const ls = newLayers();
@@ -24,47 +24,85 @@ const cells = newCells();
 const cam = newCamera();
 const shapes = newShapeList();
 const hud = newHudQuads();
-const text = newTextStrip();
-export const ctx: EvalContext = { ls, cells, text };
+export const ctx: EvalContext = { ls, cells, text: newTextStrip() };
 const hudX = new Int32Array(4);
 const hudY = new Int32Array(4);
 let uniformRgb = new Int32Array(256);
 
 /**
- * Outputs of the cells showing only the score text over the black HUD bar, per text (the text
- * position depends on the string alone). A few recent strings are kept.
+ * Per score text, its rendered strip and the outputs of the cells showing only the text over
+ * the black HUD bar (the text position depends on the string alone; -1: not computed yet). A
+ * few recent strings are kept.
  */
-const textCaches = new Map<string, Int32Array>();
+interface TextEntry {
+  strip: TextStrip;
+  cells: Int32Array;
+}
+const textCaches = new Map<string, TextEntry>();
 const TEXT_CACHE_SIZE = 16;
 
-function textCache(score: string): Int32Array {
-  let cache = textCaches.get(score);
-  if (cache) {
+function textEntry(score: string): TextEntry {
+  let entry = textCaches.get(score);
+  if (entry) {
     // refresh recency
     textCaches.delete(score);
-    textCaches.set(score, cache);
-    return cache;
+    textCaches.set(score, entry);
+    return entry;
   }
   if (textCaches.size >= TEXT_CACHE_SIZE) textCaches.delete(textCaches.keys().next().value as string);
-  cache = new Int32Array(STATE_W * STATE_H).fill(-1);
-  textCaches.set(score, cache);
-  return cache;
+  entry = { strip: renderTextStrip(score, newTextStrip()), cells: new Int32Array(STATE_W * STATE_H).fill(-1) };
+  textCaches.set(score, entry);
+  return entry;
 }
 
 export interface FastV3Options {
   rule25: boolean;
 }
 
+/**
+ * The HUD's black bar (the first HUD quad, the same on every frame) fills the whole support of
+ * the bottom row bands: markOpaqueBands records them and classifyLayer skips them for every
+ * earlier layer. Canvas rows that lie only in those bands are then read by nothing but the
+ * bar and the layers after it, so the shapes' gfx fills need not be rasterised there:
+ * HIDDEN_Y[rule25] is the first pre-flip row that is still needed (rows y < it are the
+ * post-flip rows >= WINDOW_H - it). Found once per polygon rule by drawing the bar alone.
+ */
+const HIDDEN_Y = [-1, -1];
+
+function hiddenY(rule25: boolean, car: CarRenderState): number {
+  const k = rule25 ? 1 : 0;
+  if (HIDDEN_Y[k] >= 0) return HIDDEN_Y[k];
+  const bar = newLayers();
+  const barCells = newCells();
+  hudQuads(car, true, hud);
+  for (let v = 0; v < 4; v++) {
+    hudX[v] = Math.trunc(hud.xs[v]);
+    hudY[v] = Math.trunc(hud.ys[v]);
+  }
+  const l = addDrawLayer(bar, hud.colors[0], hudX, hudY, 0, 4, rule25, false);
+  resetCells(barCells);
+  markOpaqueBands(barCells, bar, l);
+  // post-flip rows after the last band the bar does not cover are in covered bands only
+  let i = STATE_H - 1;
+  while (i >= 0 && barCells.coveredBy[i] === l) i--;
+  const rHide = i >= 0 ? Y_AXIS.hi[i] + 1 : 0;
+  HIDDEN_Y[k] = WINDOW_H - rHide;
+  return HIDDEN_Y[k];
+}
+
 export function renderV3Fast(scene: ObservationScene, options: FastV3Options, out: Uint8Array): Uint8Array {
   resetLayers(ls);
   setCamera(cam, scene.t, -scene.ego.hullAngle, scene.ego.hullTransform.px, scene.ego.hullTransform.py);
   buildVisibleShapes(scene, cam, shapes);
+  const yFrom = hiddenY(options.rule25, scene.ego);
   for (let k = 0; k < shapes.count; k++) {
     if (shapes.kind[k] === SHAPE_GFX)
-      addGfxLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k]);
+      addGfxLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k], yFrom);
     else addDrawLayer(ls, shapes.color[k], shapes.vx, shapes.vy, shapes.start[k], shapes.size[k], options.rule25, true);
   }
   hudQuads(scene.ego, true, hud);
+  // the first HUD quad is the black bar across the bottom of the view
+  const hudBar = ls.count;
   for (let k = 0; k < hud.count; k++) {
     for (let v = 0; v < 4; v++) {
       hudX[v] = Math.trunc(hud.xs[k * 4 + v]);
@@ -73,14 +111,20 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
     addDrawLayer(ls, hud.colors[k], hudX, hudY, 0, 4, options.rule25, false);
   }
   const score = formatScore(scene.hudReward);
-  renderTextStrip(score, text);
+  const entry = textEntry(score);
+  const text = entry.strip;
+  ctx.text = text;
   const textLayer = addTextLayer(ls, text.left, text.top, text.left + text.width - 1, text.top + TEXT_HEIGHT - 1);
 
   resetCells(cells);
+  markOpaqueBands(cells, ls, hudBar);
+  // the rows left empty above must lie in bands the bar hides (they do: the bar is fixed)
+  for (let i = STATE_H - 1; i >= 0 && Y_AXIS.hi[i] >= WINDOW_H - yFrom; i--)
+    if (cells.coveredBy[i] !== hudBar) throw new Error('renderV3Fast: the HUD bar does not hide the skipped rows');
   for (let l = 0; l < ls.count; l++) classifyLayer(cells, ls, l);
   reduceAdjacentPairs(cells, ls);
 
-  const cache = textCache(score);
+  const cache = entry.cells;
   // output of a uniform cell per layer colour (and black where nothing was drawn)
   if (uniformRgb.length < ls.count) uniformRgb = new Int32Array(ls.count * 2);
   for (let l = 0; l < ls.count; l++) {

@@ -246,21 +246,25 @@ function ensureIsect(rows: number): void {
   isectN = new Uint8Array(n);
 }
 
-/** Spans of rows [y0, y1] from the intersections of rows [yr0, yr1] (indexed from yr0). */
+/**
+ * Spans of rows [y0, y1] from their intersections (indexed from y0). `gfx`: SDL_gfx's
+ * round16((x + 1)) .. round16((x' - 1)) runs, else pygame's [x, x'].
+ */
 function spansFromIntersections(
   ls: Layers,
   layer: number,
-  yr0: number,
-  yr1: number,
   y0: number,
   y1: number,
   gfx: boolean,
   flipped: boolean,
 ): void {
-  const base = ls.base[layer];
-  const lo = ls.rowLo[layer];
-  for (let y = yr0; y <= yr1; y++) {
-    const t = y - yr0;
+  // row entry of pre-flip row y: e = eAt0 + eStep * (y - y0)
+  const eStep = flipped ? -1 : 1;
+  let e = ls.base[layer] + ((flipped ? WINDOW_H - 1 - y0 : y0) - ls.rowLo[layer]);
+  const nSpans = ls.nSpans;
+  const spanA = ls.spanA;
+  const spanB = ls.spanB;
+  for (let t = 0, n = y1 - y0; t <= n; t++, e += eStep) {
     const m = isectN[t];
     if (m < 2) continue;
     const o = t * 8;
@@ -287,11 +291,10 @@ function spansFromIntersections(
         xa = xb;
         xb = tmp;
       }
-      if (y >= y0 && y <= y1 && xb >= 0 && xa <= WINDOW_W - 1) {
-        const e = base + ((flipped ? WINDOW_H - 1 - y : y) - lo);
-        ls.spanA[e * MAX_SPANS] = xa < 0 ? 0 : xa;
-        ls.spanB[e * MAX_SPANS] = xb > WINDOW_W - 1 ? WINDOW_W - 1 : xb;
-        ls.nSpans[e] = 1;
+      if (xb >= 0 && xa <= WINDOW_W - 1) {
+        spanA[e * MAX_SPANS] = xa < 0 ? 0 : xa;
+        spanB[e * MAX_SPANS] = xb > WINDOW_W - 1 ? WINDOW_W - 1 : xb;
+        nSpans[e] = 1;
       }
       continue;
     }
@@ -305,7 +308,6 @@ function spansFromIntersections(
       }
       isect[o + j + 1] = v;
     }
-    const e = base + ((flipped ? WINDOW_H - 1 - y : y) - lo);
     for (let k = 0; k + 1 < m; k += 2) {
       let xa: number;
       let xb: number;
@@ -321,7 +323,7 @@ function spansFromIntersections(
         xa = xb;
         xb = tmp;
       }
-      if (y >= y0 && y <= y1) addSpan(ls, e, xa, xb);
+      addSpan(ls, e, xa, xb);
     }
   }
 }
@@ -392,8 +394,21 @@ function addEdge(ls: Layers, ax: number, ay: number, bx: number, by: number): vo
   }
 }
 
-/** gfxdraw.aapolygon + filled_polygon of a polygon with pre-flip integer (Sint16) vertices. */
-export function addGfxLayer(ls: Layers, color: number, vx: Int32Array, vy: Int32Array, v0: number, n: number): number {
+/**
+ * gfxdraw.aapolygon + filled_polygon of a polygon with pre-flip integer (Sint16) vertices.
+ * `yFrom`: the fill of pre-flip rows y < yFrom is not rasterised (those rows stay empty), for
+ * rows that nothing reads because a later layer hides them (fastV3's HUD bar); the row range
+ * and the outline edges are those of the whole polygon.
+ */
+export function addGfxLayer(
+  ls: Layers,
+  color: number,
+  vx: Int32Array,
+  vy: Int32Array,
+  v0: number,
+  n: number,
+  yFrom = 0,
+): number {
   let miny = vy[v0];
   let maxy = vy[v0];
   for (let i = 1; i < n; i++) {
@@ -405,9 +420,10 @@ export function addGfxLayer(ls: Layers, color: number, vx: Int32Array, vy: Int32
   const y1 = maxy > WINDOW_H - 1 ? WINDOW_H - 1 : maxy;
   const layer = beginLayer(ls, LAYER_GFX, color, WINDOW_H - 1 - y1, WINDOW_H - 1 - y0);
   if (y1 < y0) return layer;
-  const yr0 = y0;
+  // pre-flip rows before yFrom are left empty (hidden, see the doc comment)
+  const yr0 = y0 > yFrom ? y0 : yFrom;
   const yr1 = y1;
-  const rows = yr1 - yr0 + 1;
+  const rows = yr1 >= yr0 ? yr1 - yr0 + 1 : 0;
   ensureIsect(rows);
   isectN.fill(0, 0, rows);
   for (let i = 0; i < n; i++) {
@@ -449,7 +465,7 @@ export function addGfxLayer(ls: Layers, color: number, vx: Int32Array, vy: Int32
       }
     }
   }
-  spansFromIntersections(ls, layer, yr0, yr1, y0, y1, true, true);
+  spansFromIntersections(ls, layer, yr0, yr1, true, true);
   // AA outline
   for (let i = 1; i < n; i++) addEdge(ls, vx[v0 + i - 1], vy[v0 + i - 1], vx[v0 + i], vy[v0 + i]);
   addEdge(ls, vx[v0 + n - 1], vy[v0 + n - 1], vx[v0], vy[v0]);
@@ -525,7 +541,7 @@ export function addDrawLayer(
       isect[t * 8 + isectN[t]++] = rule25 ? Math.trunc(num / dy) + ex1 : Math.trunc(num / dy + ex1);
     }
   }
-  spansFromIntersections(ls, layer, y0, y1, y0, y1, false, flipped);
+  spansFromIntersections(ls, layer, y0, y1, false, flipped);
   for (let i = 0; i < n; i++) {
     const ip = v0 + (i === 0 ? n - 1 : i - 1);
     const y = vy[v0 + i];
