@@ -6,7 +6,7 @@
  */
 import { STATE_H, STATE_W, WINDOW_H, WINDOW_W } from '../sim/constants.ts';
 import { UNIFORM, X_AXIS, Y_AXIS } from './cellGrid.ts';
-import { edgeBandRange, LAYER_GFX, LAYER_TEXT, MAX_SPANS, type Layers } from './layers.ts';
+import { edgeBandRanges, LAYER_GFX, LAYER_TEXT, MAX_SPANS, type Layers } from './layers.ts';
 
 export const NC = STATE_W * STATE_H;
 export const CAP = 16;
@@ -61,7 +61,17 @@ const YLO = Y_AXIS.lo;
 const YHI = Y_AXIS.hi;
 
 /** Appends / resets cells of band i for layer l: FULL for j in [fLo, fHi], touched for [oLo, oHi]. */
-function markBand(cells: Cells, l: number, i: number, oLo: number, oHi: number, fLo: number, fHi: number): void {
+function markBand(
+  cells: Cells,
+  colors: Int32Array,
+  l: number,
+  col: number,
+  i: number,
+  oLo: number,
+  oHi: number,
+  fLo: number,
+  fHi: number,
+): void {
   const row = i * STATE_W;
   const nLayers = cells.nLayers;
   const layers = cells.layers;
@@ -71,7 +81,7 @@ function markBand(cells: Cells, l: number, i: number, oLo: number, oHi: number, 
     const a = fLo > oLo ? fLo : oLo;
     const b = fHi < oHi ? fHi : oHi;
     if (a <= b) {
-      if (b - a < 8) {
+      if (b - a < 48) {
         for (let c = row + a; c <= row + b; c++) {
           cells.lastFull[c] = l;
           nLayers[c] = 0;
@@ -81,16 +91,32 @@ function markBand(cells: Cells, l: number, i: number, oLo: number, oHi: number, 
         nLayers.fill(0, row + a, row + b + 1);
       }
       // touched cells left of the full run, then right of it
-      for (let c = row + oLo; c < row + a; c++) appendLayer(cells, c, l, nLayers, layers);
+      for (let c = row + oLo; c < row + a; c++) appendLayer(cells, colors, c, l, col, nLayers, layers);
       pLo = b + 1;
       pHi = oHi;
     }
   }
-  for (let c = row + pLo; c <= row + pHi; c++) appendLayer(cells, c, l, nLayers, layers);
+  for (let c = row + pLo; c <= row + pHi; c++) appendLayer(cells, colors, c, l, col, nLayers, layers);
 }
 
-function appendLayer(cells: Cells, c: number, l: number, nLayers: Uint8Array, layers: Int32Array): void {
+/**
+ * Appends layer l (colour col, -1 for the text) to cell c's list. A uniform cell whose colour is
+ * col stays uniform: l's fill and outline (col blended over col) leave every pixel as it is.
+ */
+function appendLayer(
+  cells: Cells,
+  colors: Int32Array,
+  c: number,
+  l: number,
+  col: number,
+  nLayers: Uint8Array,
+  layers: Int32Array,
+): void {
   const n = nLayers[c];
+  if (n === 0) {
+    const lf = cells.lastFull[c];
+    if ((lf >= 0 ? colors[lf] : 0) === col) return;
+  }
   if (n < CAP) {
     layers[c * CAP + n] = l;
     nLayers[c] = n + 1;
@@ -102,8 +128,6 @@ function appendLayer(cells: Cells, c: number, l: number, nLayers: Uint8Array, la
     nLayers[c] = OVERFLOW;
   }
 }
-
-const edgeRange = new Int32Array(2);
 
 /**
  * Records the bands whose whole support layer l fills (one span per row from column 0 to the
@@ -128,6 +152,10 @@ export function markOpaqueBands(cells: Cells, ls: Layers, l: number): void {
   }
 }
 
+/** classifyLayer scratch: per band, the column range of the layer's outline pixels. */
+const bandA = new Int32Array(STATE_H);
+const bandB = new Int32Array(STATE_H);
+
 export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
   const lo = ls.rowLo[l];
   const hi = ls.rowHi[l];
@@ -138,15 +166,21 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
   const nSpans = ls.nSpans;
   const spanA = ls.spanA;
   const spanB = ls.spanB;
-  const e0 = ls.edgeStart[l];
-  const e1 = e0 + ls.edgeCount[l];
-  const eR0 = ls.eR0;
-  const eR1 = ls.eR1;
   const xFirstEnd = X_AXIS.firstEndingAtOrAfter;
   const xLastStart = X_AXIS.lastStartingAtOrBefore;
+  const col = canFill ? ls.color[l] : -1;
   // outline pixels can reach a couple of rows beyond the fill
   const iFirst = Y_AXIS.firstEndingAtOrAfter[gfx && lo > 3 ? lo - 3 : gfx ? 0 : lo];
   const iLast = Y_AXIS.lastStartingAtOrBefore[gfx && hi < WINDOW_H - 4 ? hi + 3 : gfx ? WINDOW_H - 1 : hi];
+  if (gfx) {
+    // the outline's column range on every band at once (edgeBandRange per edge and band)
+    for (let i = iFirst; i <= iLast; i++) {
+      bandA[i] = 100000;
+      bandB[i] = -1;
+    }
+    const e1 = ls.edgeStart[l] + ls.edgeCount[l];
+    for (let q = ls.edgeStart[l]; q < e1; q++) edgeBandRanges(ls, q, iFirst, iLast, YLO, YHI, bandA, bandB);
+  }
   const coveredBy = cells.coveredBy;
   for (let i = iFirst; i <= iLast; i++) {
     // hidden under a later layer filling the whole band
@@ -156,35 +190,28 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
     let full = canFill && r0 >= lo && r1 <= hi;
     let innerA = -1;
     let innerB = 100000;
-    let outerA = 100000;
-    let outerB = -1;
+    let outerA = gfx ? bandA[i] : 100000;
+    let outerB = gfx ? bandB[i] : -1;
     const ra = r0 > lo ? r0 : lo;
     const rb = r1 < hi ? r1 : hi;
     for (let r = ra; r <= rb; r++) {
       const e = base + r;
       const n = nSpans[e];
-      if (n > 0) {
+      if (n === 1) {
+        const a = spanA[e * MAX_SPANS];
+        const b = spanB[e * MAX_SPANS];
+        if (a < outerA) outerA = a;
+        if (b > outerB) outerB = b;
+        if (a > innerA) innerA = a;
+        if (b < innerB) innerB = b;
+      } else if (n > 0) {
         const a = spanA[e * MAX_SPANS];
         const b = spanB[e * MAX_SPANS + n - 1];
         if (a < outerA) outerA = a;
         if (b > outerB) outerB = b;
-        if (n === 1) {
-          if (a > innerA) innerA = a;
-          if (b < innerB) innerB = b;
-        } else {
-          full = false;
-        }
+        full = false;
       } else {
         full = false;
-      }
-    }
-    if (gfx) {
-      for (let q = e0; q < e1; q++) {
-        if (eR1[q] < r0 || eR0[q] > r1) continue;
-        edgeBandRange(ls, q, r0, r1, edgeRange);
-        if (edgeRange[0] > edgeRange[1]) continue;
-        if (edgeRange[0] < outerA) outerA = edgeRange[0];
-        if (edgeRange[1] > outerB) outerB = edgeRange[1];
       }
     }
     if (outerB < outerA) continue;
@@ -199,7 +226,7 @@ export function classifyLayer(cells: Cells, ls: Layers, l: number): void {
       fLo = X_AXIS.firstStartingAtOrAfter[innerA];
       fHi = X_AXIS.lastEndingAtOrBefore[innerB];
     }
-    markBand(cells, l, i, oLo, oHi, fLo, fHi);
+    markBand(cells, ls.color, l, col, i, oLo, oHi, fLo, fHi);
   }
 }
 
@@ -285,17 +312,20 @@ function pairBand(ls: Layers, l: number, i: number): number {
 }
 
 /**
- * Consecutive layers l and l + 1 (a tile and the next tile or its kerb, two car fixtures) whose
- * fills together cover every support pixel of the cell hide everything drawn before them there:
- * the cell is then l's colour with l + 1 (and any later listed layers) painted over it. l's
- * outline pixels lie outside l's fill, hence inside l + 1's, and l + 1's outline pixels lie
- * inside l's fill, so blending them over l's colour is exact. Shortens the lists of most
- * tile-boundary cells from two layers to one.
+ * Two layers la, lz next to each other in a cell's list (a tile and the next tile or its kerb,
+ * two car fixtures; any layers drawn between them do not touch the support, so lz follows la
+ * there) whose fills together cover every support pixel of the cell hide everything drawn
+ * before them there: the cell is then la's colour with lz (and any later listed layers) painted
+ * over it. la's outline pixels lie outside la's fill, hence inside lz's, and lz's outline
+ * pixels lie inside la's fill, so blending them over la's colour is exact. Shortens the lists
+ * of most tile-boundary cells from two layers to one (also across a kerb drawn between two
+ * tiles). If the first layer kept has la's colour, it paints la's colour over la's colour and
+ * is dropped too.
  *
- * The row test is shared by the cells of a band: pairBand gives, once per (l, band), the cells
- * whose support the two fills cover on every row of the band in the common layout (one span
- * each, touching); only the other cells run the per-cell row test. Same decisions as the
- * per-cell test alone.
+ * For layers consecutive in drawing order the row test is shared by the cells of a band:
+ * pairBand gives, once per (l, band), the cells whose support the two fills cover on every row
+ * of the band in the common layout (one span each, touching); only the other cells run the
+ * per-cell row test. Same decisions as the per-cell test alone.
  */
 export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
   const nLayers = cells.nLayers;
@@ -332,13 +362,16 @@ export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
     for (let k = n - 2; k >= 0; k--) {
       const la = layers[lb + k];
       const lz = layers[lb + k + 1];
-      if (lz !== la + 1 || kind[la] === LAYER_TEXT || kind[lz] === LAYER_TEXT) continue;
+      if (kind[la] === LAYER_TEXT || kind[lz] === LAYER_TEXT) continue;
       const loA = rowLo[la];
       const loZ = rowLo[lz];
       if (loA > r0 && loZ > r0) continue;
-      // band-level answer first (a subset of the cells the row test accepts)
-      const pb = pairBand(ls, la, i);
-      let covered = j >= pairJLo[pb] && j <= pairJHi[pb];
+      let covered = false;
+      if (lz === la + 1) {
+        // band-level answer first (a subset of the cells the row test accepts)
+        const pb = pairBand(ls, la, i);
+        covered = j >= pairJLo[pb] && j <= pairJHi[pb];
+      }
       if (!covered) {
         covered = true;
         const hiA = rowHi[la];
@@ -394,6 +427,11 @@ export function reduceAdjacentPairs(cells: Cells, ls: Layers): void {
       const keep = n - (k + 1);
       for (let q = 0; q < keep; q++) layers[lb + q] = layers[lb + k + 1 + q];
       nLayers[c] = keep;
+      // the first kept layer is a no-op if it has la's colour (la's colour over la's colour)
+      if (keep > 0 && kind[layers[lb]] !== LAYER_TEXT && ls.color[layers[lb]] === ls.color[la]) {
+        for (let q = 0; q < keep - 1; q++) layers[lb + q] = layers[lb + q + 1];
+        nLayers[c] = keep - 1;
+      }
       break;
     }
   }

@@ -395,6 +395,195 @@ function addEdge(ls: Layers, ax: number, ay: number, bx: number, by: number): vo
 }
 
 /**
+ * True when the polygon's non-horizontal edges form two y-monotone chains (their y direction
+ * changes exactly twice around the polygon: convex polygons, among others). Every row between
+ * miny and maxy then gets exactly one intersection from each chain (edges cover rows
+ * [y1, y2), and y2 too at maxy), i.e. one span between the two.
+ */
+function twoChains(vy: ArrayLike<number>, v0: number, n: number): boolean {
+  let changes = 0;
+  let first = 0;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const d = vy[v0 + (i + 1 === n ? 0 : i + 1)] - vy[v0 + i];
+    if (d === 0) continue;
+    const sgn = d > 0 ? 1 : -1;
+    if (prev === 0) first = sgn;
+    else if (sgn !== prev) changes++;
+    prev = sgn;
+  }
+  if (prev !== first) changes++;
+  return changes === 2;
+}
+
+/**
+ * addGfxLayer's fill for a two-chain polygon (twoChains), pre-flip rows [yr0, yr1] (rows > 0):
+ * the descending chain's intersections go to isect[t], then each ascending edge makes the row's
+ * span with them at once. Same intersections and rounding as the general path (one pair per row).
+ */
+function gfxChains(
+  ls: Layers,
+  layer: number,
+  vx: Int32Array,
+  vy: Int32Array,
+  v0: number,
+  n: number,
+  maxy: number,
+  yr0: number,
+  yr1: number,
+): void {
+  const nSpans = ls.nSpans;
+  const spanA = ls.spanA;
+  const spanB = ls.spanB;
+  // row entry of pre-flip row y: eTop - y
+  const eTop = ls.base[layer] + (WINDOW_H - 1 - ls.rowLo[layer]);
+  const buf = isect;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < n; i++) {
+      const ia = v0 + i;
+      const ib = v0 + (i + 1 === n ? 0 : i + 1);
+      let ex1 = vx[ia];
+      let ey1 = vy[ia];
+      let ex2 = vx[ib];
+      let ey2 = vy[ib];
+      if (ey1 === ey2 || ey1 < ey2 !== (pass === 0)) continue;
+      if (ey1 > ey2) {
+        let t = ey1;
+        ey1 = ey2;
+        ey2 = t;
+        t = ex1;
+        ex1 = ex2;
+        ex2 = t;
+      }
+      const ya = ey1 > yr0 ? ey1 : yr0;
+      let yb = ey2 === maxy ? ey2 : ey2 - 1;
+      if (yb > yr1) yb = yr1;
+      if (yb < ya) continue;
+      const dy = ey2 - ey1;
+      const dx = ex2 - ex1;
+      const x65 = (65536 * ex1) | 0;
+      const Q = Math.trunc(65536 / dy);
+      const R = 65536 - Q * dy;
+      let q = Math.trunc((65536 * (ya - ey1)) / dy);
+      let r = 65536 * (ya - ey1) - q * dy;
+      if (pass === 0) {
+        for (let y = ya; y <= yb; y++) {
+          buf[y - yr0] = (Math.imul(q, dx) + x65) | 0;
+          q += Q;
+          r += R;
+          if (r >= dy) {
+            r -= dy;
+            q++;
+          }
+        }
+        continue;
+      }
+      for (let y = ya; y <= yb; y++) {
+        let p0 = buf[y - yr0];
+        let p1 = (Math.imul(q, dx) + x65) | 0;
+        q += Q;
+        r += R;
+        if (r >= dy) {
+          r -= dy;
+          q++;
+        }
+        if (p0 > p1) {
+          const tmp = p0;
+          p0 = p1;
+          p1 = tmp;
+        }
+        // toInt16(round16(p0 + 1)), toInt16(round16(p1 - 1))
+        const u = (p0 + 1) | 0;
+        const w = (p1 - 1) | 0;
+        let xa = (((u >> 16) + ((u & 32768) >> 15)) << 16) >> 16;
+        let xb = (((w >> 16) + ((w & 32768) >> 15)) << 16) >> 16;
+        if (xa > xb) {
+          const tmp = xa;
+          xa = xb;
+          xb = tmp;
+        }
+        if (xb >= 0 && xa <= WINDOW_W - 1) {
+          const e = eTop - y;
+          spanA[e * MAX_SPANS] = xa < 0 ? 0 : xa;
+          spanB[e * MAX_SPANS] = xb > WINDOW_W - 1 ? WINDOW_W - 1 : xb;
+          nSpans[e] = 1;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * addDrawLayer's fill for a two-chain polygon (twoChains), rows [y0, y1] (miny < maxy), like
+ * gfxChains with pygame's intersections and [x, x'] spans.
+ */
+function drawChains(
+  ls: Layers,
+  layer: number,
+  vx: ArrayLike<number>,
+  vy: ArrayLike<number>,
+  v0: number,
+  n: number,
+  maxy: number,
+  y0: number,
+  y1: number,
+  rule25: boolean,
+  flipped: boolean,
+): void {
+  const nSpans = ls.nSpans;
+  const spanA = ls.spanA;
+  const spanB = ls.spanB;
+  // row entry of row y: eAt0 + eStep * y
+  const eStep = flipped ? -1 : 1;
+  const eAt0 = ls.base[layer] + (flipped ? WINDOW_H - 1 : 0) - ls.rowLo[layer];
+  const buf = isect;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < n; i++) {
+      const ia = v0 + i;
+      const ib = v0 + (i + 1 === n ? 0 : i + 1);
+      let ex1 = vx[ia];
+      let ey1 = vy[ia];
+      let ex2 = vx[ib];
+      let ey2 = vy[ib];
+      if (ey1 === ey2 || ey1 < ey2 !== (pass === 0)) continue;
+      if (ey1 > ey2) {
+        let t = ey1;
+        ey1 = ey2;
+        ey2 = t;
+        t = ex1;
+        ex1 = ex2;
+        ex2 = t;
+      }
+      const ya = ey1 > y0 ? ey1 : y0;
+      let yb = ey2 === maxy ? ey2 : ey2 - 1;
+      if (yb > y1) yb = y1;
+      const dy = ey2 - ey1;
+      const dx = ex2 - ex1;
+      if (pass === 0) {
+        for (let y = ya; y <= yb; y++) {
+          const num = (y - ey1) * dx;
+          buf[y - y0] = rule25 ? Math.trunc(num / dy) + ex1 : Math.trunc(num / dy + ex1);
+        }
+        continue;
+      }
+      for (let y = ya; y <= yb; y++) {
+        const num = (y - ey1) * dx;
+        const p1 = rule25 ? Math.trunc(num / dy) + ex1 : Math.trunc(num / dy + ex1);
+        const p0 = buf[y - y0];
+        const xa = p0 < p1 ? p0 : p1;
+        const xb = p0 < p1 ? p1 : p0;
+        if (xb >= 0 && xa <= WINDOW_W - 1) {
+          const e = eAt0 + eStep * y;
+          spanA[e * MAX_SPANS] = xa < 0 ? 0 : xa;
+          spanB[e * MAX_SPANS] = xb > WINDOW_W - 1 ? WINDOW_W - 1 : xb;
+          nSpans[e] = 1;
+        }
+      }
+    }
+  }
+}
+
+/**
  * gfxdraw.aapolygon + filled_polygon of a polygon with pre-flip integer (Sint16) vertices.
  * `yFrom`: the fill of pre-flip rows y < yFrom is not rasterised (those rows stay empty), for
  * rows that nothing reads because a later layer hides them (fastV3's HUD bar); the row range
@@ -425,47 +614,51 @@ export function addGfxLayer(
   const yr1 = y1;
   const rows = yr1 >= yr0 ? yr1 - yr0 + 1 : 0;
   ensureIsect(rows);
-  isectN.fill(0, 0, rows);
-  for (let i = 0; i < n; i++) {
-    const i1 = v0 + (i === 0 ? n - 1 : i - 1);
-    const i2 = v0 + i;
-    let ex1 = vx[i1];
-    let ey1 = vy[i1];
-    let ex2 = vx[i2];
-    let ey2 = vy[i2];
-    if (ey1 === ey2) continue;
-    if (ey1 > ey2) {
-      let t = ey1;
-      ey1 = ey2;
-      ey2 = t;
-      t = ex1;
-      ex1 = ex2;
-      ex2 = t;
-    }
-    // rows y1 <= y < y2, plus y2 itself when it is the polygon's maxy
-    const ya = ey1 > yr0 ? ey1 : yr0;
-    let yb = ey2 === maxy ? ey2 : ey2 - 1;
-    if (yb > yr1) yb = yr1;
-    if (yb < ya) continue;
-    const dy = ey2 - ey1;
-    const dx = ex2 - ex1;
-    const x65 = (65536 * ex1) | 0;
-    const Q = Math.trunc(65536 / dy);
-    const R = 65536 - Q * dy;
-    let q = Math.trunc((65536 * (ya - ey1)) / dy);
-    let r = 65536 * (ya - ey1) - q * dy;
-    for (let y = ya; y <= yb; y++) {
-      const t = y - yr0;
-      isect[t * 8 + isectN[t]++] = (Math.imul(q, dx) + x65) | 0;
-      q += Q;
-      r += R;
-      if (r >= dy) {
-        r -= dy;
-        q++;
+  if (rows > 0 && twoChains(vy, v0, n)) {
+    gfxChains(ls, layer, vx, vy, v0, n, maxy, yr0, yr1);
+  } else {
+    isectN.fill(0, 0, rows);
+    for (let i = 0; i < n; i++) {
+      const i1 = v0 + (i === 0 ? n - 1 : i - 1);
+      const i2 = v0 + i;
+      let ex1 = vx[i1];
+      let ey1 = vy[i1];
+      let ex2 = vx[i2];
+      let ey2 = vy[i2];
+      if (ey1 === ey2) continue;
+      if (ey1 > ey2) {
+        let t = ey1;
+        ey1 = ey2;
+        ey2 = t;
+        t = ex1;
+        ex1 = ex2;
+        ex2 = t;
+      }
+      // rows y1 <= y < y2, plus y2 itself when it is the polygon's maxy
+      const ya = ey1 > yr0 ? ey1 : yr0;
+      let yb = ey2 === maxy ? ey2 : ey2 - 1;
+      if (yb > yr1) yb = yr1;
+      if (yb < ya) continue;
+      const dy = ey2 - ey1;
+      const dx = ex2 - ex1;
+      const x65 = (65536 * ex1) | 0;
+      const Q = Math.trunc(65536 / dy);
+      const R = 65536 - Q * dy;
+      let q = Math.trunc((65536 * (ya - ey1)) / dy);
+      let r = 65536 * (ya - ey1) - q * dy;
+      for (let y = ya; y <= yb; y++) {
+        const t = y - yr0;
+        isect[t * 8 + isectN[t]++] = (Math.imul(q, dx) + x65) | 0;
+        q += Q;
+        r += R;
+        if (r >= dy) {
+          r -= dy;
+          q++;
+        }
       }
     }
+    spansFromIntersections(ls, layer, yr0, yr1, true, true);
   }
-  spansFromIntersections(ls, layer, yr0, yr1, true, true);
   // AA outline
   for (let i = 1; i < n; i++) addEdge(ls, vx[v0 + i - 1], vy[v0 + i - 1], vx[v0 + i], vy[v0 + i]);
   addEdge(ls, vx[v0 + n - 1], vy[v0 + n - 1], vx[v0], vy[v0]);
@@ -513,35 +706,39 @@ export function addDrawLayer(
   }
   const rows = y1 - y0 + 1;
   ensureIsect(rows);
-  isectN.fill(0, 0, rows);
-  for (let i = 0; i < n; i++) {
-    const i1 = v0 + (i === 0 ? n - 1 : i - 1);
-    const i2 = v0 + i;
-    let ex1 = vx[i1];
-    let ey1 = vy[i1];
-    let ex2 = vx[i2];
-    let ey2 = vy[i2];
-    if (ey1 === ey2) continue;
-    if (ey1 > ey2) {
-      let t = ey1;
-      ey1 = ey2;
-      ey2 = t;
-      t = ex1;
-      ex1 = ex2;
-      ex2 = t;
+  if (twoChains(vy, v0, n)) {
+    drawChains(ls, layer, vx, vy, v0, n, maxy, y0, y1, rule25, flipped);
+  } else {
+    isectN.fill(0, 0, rows);
+    for (let i = 0; i < n; i++) {
+      const i1 = v0 + (i === 0 ? n - 1 : i - 1);
+      const i2 = v0 + i;
+      let ex1 = vx[i1];
+      let ey1 = vy[i1];
+      let ex2 = vx[i2];
+      let ey2 = vy[i2];
+      if (ey1 === ey2) continue;
+      if (ey1 > ey2) {
+        let t = ey1;
+        ey1 = ey2;
+        ey2 = t;
+        t = ex1;
+        ex1 = ex2;
+        ex2 = t;
+      }
+      const ya = ey1 > y0 ? ey1 : y0;
+      let yb = ey2 === maxy ? ey2 : ey2 - 1;
+      if (yb > y1) yb = y1;
+      const dy = ey2 - ey1;
+      const dx = ex2 - ex1;
+      for (let y = ya; y <= yb; y++) {
+        const num = (y - ey1) * dx;
+        const t = y - y0;
+        isect[t * 8 + isectN[t]++] = rule25 ? Math.trunc(num / dy) + ex1 : Math.trunc(num / dy + ex1);
+      }
     }
-    const ya = ey1 > y0 ? ey1 : y0;
-    let yb = ey2 === maxy ? ey2 : ey2 - 1;
-    if (yb > y1) yb = y1;
-    const dy = ey2 - ey1;
-    const dx = ex2 - ex1;
-    for (let y = ya; y <= yb; y++) {
-      const num = (y - ey1) * dx;
-      const t = y - y0;
-      isect[t * 8 + isectN[t]++] = rule25 ? Math.trunc(num / dy) + ex1 : Math.trunc(num / dy + ex1);
-    }
+    spansFromIntersections(ls, layer, y0, y1, false, flipped);
   }
-  spansFromIntersections(ls, layer, y0, y1, false, flipped);
   for (let i = 0; i < n; i++) {
     const ip = v0 + (i === 0 ? n - 1 : i - 1);
     const y = vy[v0 + i];
@@ -767,6 +964,111 @@ export function edgeBandRange(ls: Layers, k: number, ra: number, rb: number, ran
   }
   range[0] = xa;
   range[1] = xb;
+}
+
+/**
+ * edgeBandRange of AA outline edge k for every row band i in [iFrom, iTo] at once (band i: post-flip
+ * rows [bandLo[i], bandHi[i]], increasing with i), merged into bandA[i] (min) and bandB[i] (max);
+ * bands the edge has no pixel in are left as they are. Same formulas as edgeBandRange per band,
+ * without its per-call set-up.
+ */
+export function edgeBandRanges(
+  ls: Layers,
+  k: number,
+  iFrom: number,
+  iTo: number,
+  bandLo: Int32Array,
+  bandHi: Int32Array,
+  bandA: Int32Array,
+  bandB: Int32Array,
+): void {
+  const type = ls.eType[k];
+  if (type === EDGE_NONE) return;
+  const eR0 = ls.eR0[k];
+  const eR1 = ls.eR1[k];
+  // skip the bands above the edge's rows, stop after the last band reaching them
+  let i = iFrom;
+  while (i <= iTo && bandHi[i] < eR0) i++;
+  const x1 = ls.eX1[k];
+  const y1 = ls.eY1[k];
+  const yy0 = ls.eYY0[k];
+  const dy = ls.eDY[k];
+  if (type === EDGE_VERTICAL || type === EDGE_HORIZONTAL) {
+    let ylo: number;
+    let yhi: number;
+    let a: number;
+    let b: number;
+    if (type === EDGE_VERTICAL) {
+      ylo = dy > 0 ? yy0 : y1;
+      yhi = dy > 0 ? yy0 + dy : y1;
+      a = x1;
+      b = x1;
+    } else {
+      const dx = ls.eDX[k];
+      ylo = y1;
+      yhi = y1;
+      a = dx > 0 ? ls.eXX0[k] : x1;
+      b = dx > 0 ? ls.eXX0[k] + dx : x1;
+    }
+    for (; i <= iTo && bandLo[i] <= eR1; i++) {
+      // pre-flip rows of the band: [WINDOW_H - 1 - bandHi[i], WINDOW_H - 1 - bandLo[i]]
+      if (yhi < WINDOW_H - 1 - bandHi[i] || ylo > WINDOW_H - 1 - bandLo[i]) continue;
+      if (a < bandA[i]) bandA[i] = a;
+      if (b > bandB[i]) bandB[i] = b;
+    }
+    return;
+  }
+  const xx0 = ls.eXX0[k];
+  const xdir = ls.eXdir[k];
+  const adj = ls.eAdj[k];
+  const dx = ls.eDX[k];
+  for (; i <= iTo && bandLo[i] <= eR1; i++) {
+    const ya = WINDOW_H - 1 - bandHi[i];
+    const yb = WINDOW_H - 1 - bandLo[i];
+    let xa = 100000;
+    let xb = -100000;
+    if (y1 >= ya && y1 <= yb) {
+      xa = x1;
+      xb = x1;
+    }
+    if (type === EDGE_YMAJOR) {
+      let kk0 = ya - yy0;
+      let kk1 = yb - yy0;
+      if (kk0 < 1) kk0 = 1;
+      if (kk1 > dy - 1) kk1 = dy - 1;
+      if (kk0 <= kk1) {
+        const wA = Math.floor((kk0 * adj) / TWO32);
+        const wB = Math.floor((kk1 * adj) / TWO32);
+        const a = xdir > 0 ? xx0 + wA : xx0 - wB - 1;
+        const b = xdir > 0 ? xx0 + wB + 1 : xx0 - wA;
+        if (a < xa) xa = a;
+        if (b > xb) xb = b;
+      }
+    } else {
+      const ta = ya - 1 - yy0;
+      const tb = yb - yy0;
+      let s0: number;
+      let s1: number;
+      if (adj === 0) {
+        s0 = ta;
+        s1 = tb;
+      } else {
+        s0 = Math.ceil((ta * TWO32) / adj) - 1;
+        s1 = Math.ceil(((tb + 1) * TWO32) / adj);
+      }
+      if (s0 < 1) s0 = 1;
+      if (s1 > dx - 1) s1 = dx - 1;
+      if (s0 <= s1) {
+        const a = xdir > 0 ? xx0 + s0 : xx0 - s1;
+        const b = xdir > 0 ? xx0 + s1 : xx0 - s0;
+        if (a < xa) xa = a;
+        if (b > xb) xb = b;
+      }
+    }
+    if (xa > xb) continue;
+    if (xa < bandA[i]) bandA[i] = xa;
+    if (xb > bandB[i]) bandB[i] = xb;
+  }
 }
 
 /**

@@ -14,6 +14,8 @@ import {
   PLAYFIELD,
   SIZE,
   WHEEL_POLY,
+  WHEEL_R,
+  WHEEL_W,
   WHEEL_WHITE,
   WINDOW_H,
   WINDOW_W,
@@ -250,16 +252,44 @@ function bodyPoly(cam: Camera, t: BodyTransform, verts: ArrayLike<number>, n: nu
 
 const stripe = new Float32Array(8);
 
+/** Largest distance of a fixture vertex from its body's origin, world units. */
+function radiusOf(verts: ArrayLike<number>): number {
+  let r = 0;
+  for (let i = 0; i < verts.length; i += 2) r = Math.max(r, Math.hypot(verts[i], verts[i + 1]));
+  return r;
+}
+
+/** Bounds of the hull's fixtures and of a wheel with its stripe (|stripe y| <= WHEEL_R * SIZE). */
+const HULL_RADIUS = Math.max(...HULL_FIXTURES.map(radiusOf));
+const WHEEL_RADIUS = Math.max(radiusOf(WHEEL_FIXTURE), Math.hypot(WHEEL_W * SIZE, WHEEL_R * SIZE));
+
+/**
+ * True when every vertex of a body at (px, py) within `radius` world units of its origin lands
+ * left of canvas x = -1, right of x = WINDOW_W, above y = -1 or below y = WINDOW_H (all on the
+ * same side): each of its polygons then has maxX < 0, minX >= WINDOW_W, maxY < 0 or
+ * minY >= WINDOW_H after truncation, i.e. emit would cull it anyway. One world unit and two
+ * pixels of margin cover the float32 rounding of b2Mul.
+ */
+function bodyOffCanvas(cam: Camera, px: number, py: number, radius: number): boolean {
+  const x = canvasX(cam, px, py);
+  const y = canvasY(cam, px, py);
+  const m = cam.zoom * (radius + 1) + 2;
+  return x + m < -1 || x - m > WINDOW_W || y + m < -1 || y - m > WINDOW_H;
+}
+
 /** A car as car_dynamics.draw: wheels (body + stripe) then the hull's fixtures. */
 export function addCar(list: ShapeList, cam: Camera, car: CarRenderState, wheelColor: number): void {
   for (let w = 0; w < car.wheels.length; w++) {
     const wheel = car.wheels[w];
+    // off the canvas: emit would cull the wheel and its stripe
+    if (bodyOffCanvas(cam, wheel.transform.px, wheel.transform.py, WHEEL_RADIUS)) continue;
     bodyPoly(cam, wheel.transform, WHEEL_FIXTURE, 4);
     emit(list, SHAPE_DRAW, wheelColor, 4, true);
     if (!writeWheelStripe(wheel.phase, stripe)) continue;
     bodyPoly(cam, wheel.transform, stripe, 4);
     emit(list, SHAPE_DRAW, WHITE, 4, true);
   }
+  if (bodyOffCanvas(cam, car.hullTransform.px, car.hullTransform.py, HULL_RADIUS)) return;
   const hc = car.hullColor;
   const hull = colorOf(hc[0], hc[1], hc[2]);
   for (const f of HULL_FIXTURES) {
