@@ -137,8 +137,29 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
   const kind = ls.kind;
   const color = ls.color;
   const uRgb = uniformRgb;
+  // groups of 4 cells (12 bytes, 3 aligned words of out) that are all uniform take word writes
+  const n4 = nLayersWords(nLayers);
+  const o4 = outWords(out);
   for (let i = 0, c = 0; i < STATE_H; i++) {
     for (let j = 0; j < STATE_W; j++, c++) {
+      if ((j & 3) === 0 && o4 !== null && n4 !== null && n4[c >> 2] === 0) {
+        const l0 = lastFull[c];
+        const l1 = lastFull[c + 1];
+        const l2 = lastFull[c + 2];
+        const l3 = lastFull[c + 3];
+        const v0 = l0 >= 0 ? uRgb[l0] : 0;
+        const v1 = l1 >= 0 ? uRgb[l1] : 0;
+        const v2 = l2 >= 0 ? uRgb[l2] : 0;
+        const v3 = l3 >= 0 ? uRgb[l3] : 0;
+        // little-endian words: r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
+        const w = (c >> 2) * 3;
+        o4[w] = ((v0 >> 16) & 255) | (v0 & 0xff00) | ((v0 & 255) << 16) | (((v1 >> 16) & 255) << 24);
+        o4[w + 1] = ((v1 >> 8) & 255) | ((v1 & 255) << 8) | (((v2 >> 16) & 255) << 16) | (((v2 >> 8) & 255) << 24);
+        o4[w + 2] = (v2 & 255) | (((v3 >> 16) & 255) << 8) | (((v3 >> 8) & 255) << 16) | ((v3 & 255) << 24);
+        j += 3;
+        c += 3;
+        continue;
+      }
       // 0: uniform; 1..CAP: list; OVERFLOW: every layer after lastFull
       const n = nLayers[c];
       const o = c * 3;
@@ -174,6 +195,38 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
     }
   }
   return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+let n4Of: Uint8Array | null = null;
+let n4: Uint32Array | null = null;
+let o4Of: Uint8Array | null = null;
+let o4Buffer: ArrayBufferLike | null = null;
+let o4: Uint32Array | null = null;
+
+/** nLayers as words (4 cells each), or null where that view is not possible. */
+function nLayersWords(nLayers: Uint8Array): Uint32Array | null {
+  if (nLayers !== n4Of) {
+    n4Of = nLayers;
+    n4 =
+      (nLayers.byteOffset & 3) === 0 && nLayers.length >= STATE_W * STATE_H
+        ? new Uint32Array(nLayers.buffer, nLayers.byteOffset, (STATE_W * STATE_H) >> 2)
+        : null;
+  }
+  return n4;
+}
+
+/** The observation bytes as little-endian words, or null where that view is not possible. */
+function outWords(out: Uint8Array): Uint32Array | null {
+  if (out !== o4Of || out.buffer !== o4Buffer) {
+    o4Of = out;
+    o4Buffer = out.buffer;
+    o4 =
+      LITTLE_ENDIAN && (out.byteOffset & 3) === 0
+        ? new Uint32Array(out.buffer, out.byteOffset, (STATE_W * STATE_H * 3) >> 2)
+        : null;
+  }
+  return o4;
 }
 
 /** Debug statistics of the last frame (tests / benchmarks). */
