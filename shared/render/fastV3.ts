@@ -32,7 +32,7 @@ let uniformRgb = new Int32Array(256);
 /**
  * Per score text, its rendered strip and the outputs of the cells showing only the text over
  * the black HUD bar (the text position depends on the string alone; -1: not computed yet). A
- * few recent strings are kept.
+ * few recent strings are kept; the oldest entry's buffers are reused for a new string.
  */
 interface TextEntry {
   strip: TextStrip;
@@ -49,8 +49,15 @@ function textEntry(score: string): TextEntry {
     textCaches.set(score, entry);
     return entry;
   }
-  if (textCaches.size >= TEXT_CACHE_SIZE) textCaches.delete(textCaches.keys().next().value as string);
-  entry = { strip: renderTextStrip(score, newTextStrip()), cells: new Int32Array(STATE_W * STATE_H).fill(-1) };
+  if (textCaches.size >= TEXT_CACHE_SIZE) {
+    const oldest = textCaches.keys().next().value as string;
+    entry = textCaches.get(oldest) as TextEntry;
+    textCaches.delete(oldest);
+    renderTextStrip(score, entry.strip);
+    entry.cells.fill(-1);
+  } else {
+    entry = { strip: renderTextStrip(score, newTextStrip()), cells: new Int32Array(STATE_W * STATE_H).fill(-1) };
+  }
   textCaches.set(score, entry);
   return entry;
 }
@@ -124,7 +131,7 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
   for (let l = 0; l < ls.count; l++) classifyLayer(cells, ls, l);
   reduceAdjacentPairs(cells, ls);
 
-  const cache = entry.cells;
+  const textCells = entry.cells;
   // output of a uniform cell per layer colour (and black where nothing was drawn)
   if (uniformRgb.length < ls.count) uniformRgb = new Int32Array(ls.count * 2);
   for (let l = 0; l < ls.count; l++) {
@@ -178,11 +185,11 @@ export function renderV3Fast(scene: ObservationScene, options: FastV3Options, ou
           if (evaluateSingle(ls, i, j, l, lf >= 0 ? color[lf] : 0, out, o)) continue;
         } else if (l === textLayer && lf >= 0 && color[lf] === 0) {
           // the score text over the black HUD bar only: depends on the text alone
-          let v = cache[c];
+          let v = textCells[c];
           if (v < 0) {
             evaluateCell(ctx, i, j, out, o);
             v = (out[o] << 16) | (out[o + 1] << 8) | out[o + 2];
-            cache[c] = v;
+            textCells[c] = v;
           } else {
             out[o] = (v >> 16) & 255;
             out[o + 1] = (v >> 8) & 255;
