@@ -19,12 +19,12 @@ import type { CarRenderState, ObservationScene } from './observationScene.ts';
 import { formatScore, newTextStrip, renderTextStrip, TEXT_HEIGHT, type TextStrip } from './scoreText.ts';
 import { buildVisibleShapes, newShapeList, SHAPE_GFX } from './shapes.ts';
 
-export const ls = newLayers();
+const ls = newLayers();
 const cells = newCells();
 const cam = newCamera();
 const shapes = newShapeList();
 const hud = newHudQuads();
-export const ctx: EvalContext = { ls, cells, text: newTextStrip() };
+const ctx: EvalContext = { ls, cells, text: newTextStrip() };
 const hudX = new Int32Array(4);
 const hudY = new Int32Array(4);
 let uniformRgb = new Int32Array(256);
@@ -234,11 +234,4 @@ function outWords(out: Uint8Array): Uint32Array | null {
         : null;
   }
   return o4;
-}
-
-/** Debug statistics of the last frame (tests / benchmarks). */
-export function lastFrameStats(): { mixed: number; layers: number } {
-  let mixed = 0;
-  for (let c = 0; c < STATE_W * STATE_H; c++) if (cells.nLayers[c] > 0) mixed++;
-  return { mixed, layers: ls.count };
 }
