@@ -228,6 +228,34 @@ function evalA1(
 }
 
 /**
+ * Adds to aSum the change of the outline pixel in row t, column c0 + xi over the base: the layer
+ * colour itself (al = 255) or the base blended with it. False: the pixel was already added.
+ */
+function addOutlinePixel(
+  t: number,
+  xi: number,
+  wo: number,
+  al: number,
+  bv: number,
+  pv: number,
+  bv2: number,
+  pv2: number,
+  two: boolean,
+): boolean {
+  const bit = 1 << xi;
+  if (aMask[t] & bit) return false;
+  aMask[t] |= bit;
+  const off = WOFF[wo + xi];
+  const fv = al === 255 ? pv : bv + (((pv - bv) * al) >> 8);
+  aSum[t] += WT[off + fv] - WT[off + bv];
+  if (two) {
+    const fv2 = al === 255 ? pv2 : bv2 + (((pv2 - bv2) * al) >> 8);
+    aSum[MAXR + t] += WT[off + fv2] - WT[off + bv2];
+  }
+  return true;
+}
+
+/**
  * Adds to aSum the change of each pixel of y-major outline edge q in columns [c0, c1], post-flip
  * rows [ra, rb], outside the fill of its row (the base blended with the layer colour; the pixels
  * of edgePixelsInBox). False: a pixel was already added.
@@ -247,12 +275,8 @@ function addYMajor(
   pv2: number,
   two: boolean,
 ): boolean {
-  const aSum_ = aSum;
   const aA_ = aA;
   const aB_ = aB;
-  const aMask_ = aMask;
-  const WT_ = WT;
-  const WOFF_ = WOFF;
   const yBase = WINDOW_H - 1 - rb;
   const yTop = WINDOW_H - 1 - ra;
   // t = r - r0 = tOf - y
@@ -261,14 +285,7 @@ function addYMajor(
   const Y1 = ls.eY1[q];
   if (X1 >= c0 && X1 <= c1 && Y1 >= yBase && Y1 <= yTop) {
     const t = tOf - Y1;
-    if (X1 < aA_[t] || X1 > aB_[t]) {
-      const bit = 1 << (X1 - c0);
-      if (aMask_[t] & bit) return false;
-      aMask_[t] |= bit;
-      const off = WOFF_[wo + X1 - c0];
-      aSum_[t] += WT_[off + pv] - WT_[off + bv];
-      if (two) aSum_[MAXR + t] += WT_[off + pv2] - WT_[off + bv2];
-    }
+    if ((X1 < aA_[t] || X1 > aB_[t]) && !addOutlinePixel(t, X1 - c0, wo, 255, bv, pv, bv2, pv2, two)) return false;
   }
   const yy0 = ls.eYY0[q];
   let kk0 = yBase - yy0;
@@ -283,8 +300,6 @@ function addYMajor(
   let acc = prod - wraps * TWO32;
   const xx0 = ls.eXX0[q];
   const xdir = ls.eXdir[q];
-  const d = pv - bv;
-  const d2 = pv2 - bv2;
   const tEnd = tOf - yy0;
   for (let kk = kk0; kk <= kk1; kk++) {
     const x = xx0 + xdir * wraps;
@@ -295,31 +310,11 @@ function addYMajor(
     const a = aA_[t];
     const b = aB_[t];
     if (w < 254 && x >= c0 && x <= c1 && (x < a || x > b)) {
-      const bit = 1 << (x - c0);
-      if (aMask_[t] & bit) return false;
-      aMask_[t] |= bit;
-      const al = (255 * (255 - w)) >> 8;
-      const off = WOFF_[wo + x - c0];
-      const fv = bv + ((d * al) >> 8);
-      aSum_[t] += WT_[off + fv] - WT_[off + bv];
-      if (two) {
-        const fv2 = bv2 + ((d2 * al) >> 8);
-        aSum_[MAXR + t] += WT_[off + fv2] - WT_[off + bv2];
-      }
+      if (!addOutlinePixel(t, x - c0, wo, (255 * (255 - w)) >> 8, bv, pv, bv2, pv2, two)) return false;
     }
     const x2 = x + xdir;
     if (w > 1 && x2 >= c0 && x2 <= c1 && (x2 < a || x2 > b)) {
-      const bit = 1 << (x2 - c0);
-      if (aMask_[t] & bit) return false;
-      aMask_[t] |= bit;
-      const al = (255 * w) >> 8;
-      const off = WOFF_[wo + x2 - c0];
-      const fv = bv + ((d * al) >> 8);
-      aSum_[t] += WT_[off + fv] - WT_[off + bv];
-      if (two) {
-        const fv2 = bv2 + ((d2 * al) >> 8);
-        aSum_[MAXR + t] += WT_[off + fv2] - WT_[off + bv2];
-      }
+      if (!addOutlinePixel(t, x2 - c0, wo, (255 * w) >> 8, bv, pv, bv2, pv2, two)) return false;
     }
     acc += adj;
     if (acc >= TWO32) {
@@ -346,12 +341,8 @@ function addXMajor(
   pv2: number,
   two: boolean,
 ): boolean {
-  const aSum_ = aSum;
   const aA_ = aA;
   const aB_ = aB;
-  const aMask_ = aMask;
-  const WT_ = WT;
-  const WOFF_ = WOFF;
   const yBase = WINDOW_H - 1 - rb;
   const yTop = WINDOW_H - 1 - ra;
   const tOf = WINDOW_H - 1 - r0;
@@ -359,14 +350,7 @@ function addXMajor(
   const Y1 = ls.eY1[q];
   if (X1 >= c0 && X1 <= c1 && Y1 >= yBase && Y1 <= yTop) {
     const t = tOf - Y1;
-    if (X1 < aA_[t] || X1 > aB_[t]) {
-      const bit = 1 << (X1 - c0);
-      if (aMask_[t] & bit) return false;
-      aMask_[t] |= bit;
-      const off = WOFF_[wo + X1 - c0];
-      aSum_[t] += WT_[off + pv] - WT_[off + bv];
-      if (two) aSum_[MAXR + t] += WT_[off + pv2] - WT_[off + bv2];
-    }
+    if ((X1 < aA_[t] || X1 > aB_[t]) && !addOutlinePixel(t, X1 - c0, wo, 255, bv, pv, bv2, pv2, two)) return false;
   }
   const xx0 = ls.eXX0[q];
   const dx = ls.eDX[q];
@@ -390,8 +374,6 @@ function addXMajor(
     wraps = Math.floor(prod / TWO32);
     acc = prod - wraps * TWO32;
   }
-  const d = pv - bv;
-  const d2 = pv2 - bv2;
   for (let st = s0; st <= s1; st++) {
     const x = xx0 + xdir * st;
     const y = yy0 + wraps;
@@ -400,35 +382,13 @@ function addXMajor(
     const xi = x - c0;
     if (w < 254 && y >= yBase) {
       const t = tOf - y;
-      if (x < aA_[t] || x > aB_[t]) {
-        const bit = 1 << xi;
-        if (aMask_[t] & bit) return false;
-        aMask_[t] |= bit;
-        const al = (255 * (255 - w)) >> 8;
-        const off = WOFF_[wo + xi];
-        const fv = bv + ((d * al) >> 8);
-        aSum_[t] += WT_[off + fv] - WT_[off + bv];
-        if (two) {
-          const fv2 = bv2 + ((d2 * al) >> 8);
-          aSum_[MAXR + t] += WT_[off + fv2] - WT_[off + bv2];
-        }
-      }
+      if ((x < aA_[t] || x > aB_[t]) && !addOutlinePixel(t, xi, wo, (255 * (255 - w)) >> 8, bv, pv, bv2, pv2, two))
+        return false;
     }
     if (w > 1 && y + 1 >= yBase && y + 1 <= yTop) {
       const t = tOf - y - 1;
-      if (x < aA_[t] || x > aB_[t]) {
-        const bit = 1 << xi;
-        if (aMask_[t] & bit) return false;
-        aMask_[t] |= bit;
-        const al = (255 * w) >> 8;
-        const off = WOFF_[wo + xi];
-        const fv = bv + ((d * al) >> 8);
-        aSum_[t] += WT_[off + fv] - WT_[off + bv];
-        if (two) {
-          const fv2 = bv2 + ((d2 * al) >> 8);
-          aSum_[MAXR + t] += WT_[off + fv2] - WT_[off + bv2];
-        }
-      }
+      if ((x < aA_[t] || x > aB_[t]) && !addOutlinePixel(t, xi, wo, (255 * w) >> 8, bv, pv, bv2, pv2, two))
+        return false;
     }
     if (adj === 0) wraps++;
     else {
@@ -458,10 +418,8 @@ function addStraight(
   pv2: number,
   two: boolean,
 ): boolean {
-  const aSum_ = aSum;
   const aA_ = aA;
   const aB_ = aB;
-  const aMask_ = aMask;
   const tmpX_ = tmpX;
   const tmpT_ = tmpT;
   const m = edgePixelsInBox(ls, q, c0, c1, ra, rb, tmpX_, tmpT_, tmpA, 0);
@@ -469,12 +427,7 @@ function addStraight(
     const x = tmpX_[p];
     const t = tmpT_[p] - r0;
     if (x >= aA_[t] && x <= aB_[t]) continue;
-    const bit = 1 << (x - c0);
-    if (aMask_[t] & bit) return false;
-    aMask_[t] |= bit;
-    const off = WOFF[wo + x - c0];
-    aSum_[t] += WT[off + pv] - WT[off + bv];
-    if (two) aSum_[MAXR + t] += WT[off + pv2] - WT[off + bv2];
+    if (!addOutlinePixel(t, x - c0, wo, 255, bv, pv, bv2, pv2, two)) return false;
   }
   return true;
 }
