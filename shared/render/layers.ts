@@ -416,6 +416,42 @@ function twoChains(vy: ArrayLike<number>, v0: number, n: number): boolean {
   return changes === 2;
 }
 
+/** edgeRows' result: [x1, y1, x2, y2, first row, last row]. */
+const EDGE = new Int32Array(6);
+
+/**
+ * Polygon edge ia–ib with its upper end first (y1 < y2) and the rows of [yLo, yHi] whose scanline
+ * intersections it gives (rows y1 <= y < y2, plus y2 itself when it is the polygon's maxy, as
+ * pygame and SDL_gfx count them), into EDGE. False: a horizontal edge, or no such row.
+ */
+function edgeRows(
+  vx: ArrayLike<number>,
+  vy: ArrayLike<number>,
+  ia: number,
+  ib: number,
+  maxy: number,
+  yLo: number,
+  yHi: number,
+): boolean {
+  const ya0 = vy[ia];
+  const yb0 = vy[ib];
+  if (ya0 === yb0) return false;
+  const down = ya0 < yb0;
+  const y1 = down ? ya0 : yb0;
+  const y2 = down ? yb0 : ya0;
+  const ya = y1 > yLo ? y1 : yLo;
+  let yb = y2 === maxy ? y2 : y2 - 1;
+  if (yb > yHi) yb = yHi;
+  if (yb < ya) return false;
+  EDGE[0] = down ? vx[ia] : vx[ib];
+  EDGE[1] = y1;
+  EDGE[2] = down ? vx[ib] : vx[ia];
+  EDGE[3] = y2;
+  EDGE[4] = ya;
+  EDGE[5] = yb;
+  return true;
+}
+
 /**
  * addGfxLayer's fill for a two-chain polygon (twoChains), pre-flip rows [yr0, yr1] (rows > 0):
  * the descending chain's intersections go to isect[t], then each ascending edge makes the row's
@@ -446,6 +482,7 @@ function gfxChains(
       let ey1 = vy[ia];
       let ex2 = vx[ib];
       let ey2 = vy[ib];
+      // edgeRows written out: these two fills are hot, and calling it here cost ~3% of a frame
       if (ey1 === ey2 || ey1 < ey2 !== (pass === 0)) continue;
       if (ey1 > ey2) {
         let t = ey1;
@@ -545,6 +582,7 @@ function drawChains(
       let ey1 = vy[ia];
       let ex2 = vx[ib];
       let ey2 = vy[ib];
+      // edgeRows written out: these two fills are hot, and calling it here cost ~3% of a frame
       if (ey1 === ey2 || ey1 < ey2 !== (pass === 0)) continue;
       if (ey1 > ey2) {
         let t = ey1;
@@ -619,26 +657,13 @@ export function addGfxLayer(
   } else {
     isectN.fill(0, 0, rows);
     for (let i = 0; i < n; i++) {
-      const i1 = v0 + (i === 0 ? n - 1 : i - 1);
-      const i2 = v0 + i;
-      let ex1 = vx[i1];
-      let ey1 = vy[i1];
-      let ex2 = vx[i2];
-      let ey2 = vy[i2];
-      if (ey1 === ey2) continue;
-      if (ey1 > ey2) {
-        let t = ey1;
-        ey1 = ey2;
-        ey2 = t;
-        t = ex1;
-        ex1 = ex2;
-        ex2 = t;
-      }
-      // rows y1 <= y < y2, plus y2 itself when it is the polygon's maxy
-      const ya = ey1 > yr0 ? ey1 : yr0;
-      let yb = ey2 === maxy ? ey2 : ey2 - 1;
-      if (yb > yr1) yb = yr1;
-      if (yb < ya) continue;
+      if (!edgeRows(vx, vy, v0 + (i === 0 ? n - 1 : i - 1), v0 + i, maxy, yr0, yr1)) continue;
+      const ex1 = EDGE[0];
+      const ey1 = EDGE[1];
+      const ex2 = EDGE[2];
+      const ey2 = EDGE[3];
+      const ya = EDGE[4];
+      const yb = EDGE[5];
       const dy = ey2 - ey1;
       const dx = ex2 - ex1;
       const x65 = (65536 * ex1) | 0;
@@ -711,24 +736,13 @@ export function addDrawLayer(
   } else {
     isectN.fill(0, 0, rows);
     for (let i = 0; i < n; i++) {
-      const i1 = v0 + (i === 0 ? n - 1 : i - 1);
-      const i2 = v0 + i;
-      let ex1 = vx[i1];
-      let ey1 = vy[i1];
-      let ex2 = vx[i2];
-      let ey2 = vy[i2];
-      if (ey1 === ey2) continue;
-      if (ey1 > ey2) {
-        let t = ey1;
-        ey1 = ey2;
-        ey2 = t;
-        t = ex1;
-        ex1 = ex2;
-        ex2 = t;
-      }
-      const ya = ey1 > y0 ? ey1 : y0;
-      let yb = ey2 === maxy ? ey2 : ey2 - 1;
-      if (yb > y1) yb = y1;
+      if (!edgeRows(vx, vy, v0 + (i === 0 ? n - 1 : i - 1), v0 + i, maxy, y0, y1)) continue;
+      const ex1 = EDGE[0];
+      const ey1 = EDGE[1];
+      const ex2 = EDGE[2];
+      const ey2 = EDGE[3];
+      const ya = EDGE[4];
+      const yb = EDGE[5];
       const dy = ey2 - ey1;
       const dx = ex2 - ex1;
       for (let y = ya; y <= yb; y++) {
